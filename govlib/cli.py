@@ -1,0 +1,75 @@
+"""The ``govlib`` command line (typer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from govlib import __version__, paths
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="govlib: build and check the 党建引领社区治理 course.")
+data_app = typer.Typer(no_args_is_help=True, help="Check the register of published figures.")
+app.add_typer(data_app, name="data")
+
+
+def _version(flag: bool) -> None:
+    if flag:
+        typer.echo(f"govlib {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="Print the version and exit.")) -> None:
+    """govlib command line."""
+
+
+@data_app.command("check")
+def data_check(data: Path = typer.Option(paths.DATA, "--data", help="Folder with the register files."),
+               frameworks: bool = typer.Option(True, help="Also validate data/frameworks/*.yaml.")) -> None:
+    """Validate the register (and frameworks) and print a summary."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from govlib.data import Register, load_framework
+    from govlib.errors import DataError
+
+    console = Console(highlight=False)
+    try:
+        reg = Register(data)
+        fws = []
+        if frameworks:
+            for p in sorted((Path(data) / "frameworks").glob("*.yaml")):
+                fws.append(load_framework(p, register=reg))
+    except DataError as exc:
+        console.print(f"[bold red]data check failed[/]\n{exc}", soft_wrap=True)
+        raise typer.Exit(1)
+    figs = reg.figures
+    t = Table(title=f"register: {len(figs)} figures")
+    t.add_column("source")
+    t.add_column("figures", justify="right")
+    t.add_column("derived", justify="right")
+    for sid in reg.sources["id"]:
+        sub = figs[figs["source"] == sid]
+        t.add_row(sid, str(len(sub)), str(int(sub["derived_from"].notna().sum())))
+    console.print(t)
+    u = Table(title="figures per unit")
+    u.add_column("unit")
+    u.add_column("figures", justify="right")
+    for unit, n in figs["unit"].value_counts().sort_index().items():
+        u.add_row(str(unit), str(n))
+    console.print(u)
+    q = figs["qualifier"].value_counts().sort_index()
+    console.print("qualifiers: " + ", ".join(f"{k} {v}" for k, v in q.items()))
+    derived = figs[figs["derived_from"].notna()]
+    for rec in derived.to_dict("records"):
+        console.print(f"derived: {rec['id']} = {rec['derived_from']}")
+    if frameworks:
+        console.print(f"frameworks: {len(fws)} valid ({', '.join(f.id for f in fws)})")
+    console.print("[green]ok[/]")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,171 @@
+"""Showing register figures in notebooks, each traceable to its row.
+
+Every figure is rendered as ``<span class="gv-fig" data-fig="ID">wording</span>``.
+The course build collects these ids to list, per lesson, which figures it
+shows; the tests compare each span's text with the register.  A notebook
+therefore never types a published number: it names figure ids, and this
+module puts in their published wording and citation.
+
+All text that reaches HTML is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import string
+from collections.abc import Iterable, Sequence
+
+from govlib.data import Register, load_register
+
+
+class HTML:
+    """A small HTML fragment with a plain-text fallback, displayed by Jupyter."""
+
+    def __init__(self, html_text: str, plain: str = ""):
+        self.html = html_text
+        self.plain = plain
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.plain or self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _esc(x) -> str:
+    return html.escape("" if x is None else str(x))
+
+
+def fig_span(fig_id: str, *, register: Register | None = None) -> str:
+    """The HTML span of one figure, in its published wording."""
+    reg = register or load_register()
+    f = reg.figure(fig_id)
+    title = f"{f.label_zh}｜{reg.cite(fig_id)}"
+    return (f'<span class="gv-fig" data-fig="{_esc(f.id)}" title="{_esc(title)}">'
+            f"{_esc(f.text)}</span>")
+
+
+def say(template: str, register: Register | None = None, **figs: str) -> HTML:
+    """A paragraph whose numbers come from the register, with numbered citations.
+
+    Parameters
+    ----------
+    template : str
+        Text with ``{name}`` placeholders, e.g. ``"蒲江县面积{area}。"``.
+    **figs
+        Placeholder name -> figure id.
+
+    Returns
+    -------
+    HTML
+        The paragraph, each figure followed by a citation mark, and the
+        citations listed under it.
+
+    Examples
+    --------
+    >>> say("鲤城区在{n}条街巷设立党员街巷长。", n="qz-licheng-streets")  # doctest: +SKIP
+    """
+    reg = register or load_register()
+    names = [f for _, f, _, _ in string.Formatter().parse(template) if f]
+    unknown = sorted(set(names) - set(figs))
+    if unknown:
+        raise KeyError(f"placeholders without a figure id: {', '.join(unknown)}")
+    order: list[str] = []
+    for name in names:
+        if figs[name] not in order:
+            order.append(figs[name])
+    marks = {fid: i + 1 for i, fid in enumerate(order)}
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        parts.append(_esc(literal))
+        if field:
+            fid = figs[field]
+            parts.append(fig_span(fid, register=reg) + f'<sup class="gv-ref">[{marks[fid]}]</sup>')
+    refs = "".join(f"<li>[{marks[f]}] {_esc(reg.cite(f))}</li>" for f in order)
+    body = f'<div class="gv-say"><p>{"".join(parts)}</p><ol class="gv-cites">{refs}</ol></div>'
+    plain = template.format(**{k: reg.figure(v).text for k, v in figs.items()})
+    return HTML(body, plain)
+
+
+def figure_table(ids: Iterable[str], *, register: Register | None = None,
+                 columns: Sequence[str] = ("label_zh", "group", "text", "cite"),
+                 caption: str | None = None) -> HTML:
+    """A table of figures: what is measured, for whom, the figure, the citation.
+
+    Parameters
+    ----------
+    ids : iterable of str
+        Figure ids, in the order to show.
+    columns : sequence of str
+        Any of ``label_zh``, ``group``, ``period``, ``text``, ``cite``,
+        ``qualifier``, ``note``, ``id``.
+    caption : str, optional
+        Table caption (escaped).
+    """
+    reg = register or load_register()
+    heads = {"label_zh": "所测内容", "group": "对象/地点", "period": "时间", "text": "数字",
+             "cite": "出处", "qualifier": "限定", "note": "说明", "id": "编号"}
+    rows = []
+    for fid in ids:
+        f = reg.figure(fid)
+        cells = []
+        for c in columns:
+            if c == "text":
+                cells.append(fig_span(fid, register=reg))
+            elif c == "cite":
+                cells.append(_esc(reg.cite(fid)))
+            else:
+                cells.append(_esc(getattr(f, c)))
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
+    head = "<tr>" + "".join(f"<th>{heads[c]}</th>" for c in columns) + "</tr>"
+    return HTML(f'<table class="gv-table">{cap}<thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>',
+                f"<{len(rows)} figures>")
+
+
+def register_table(source: str, *, register: Register | None = None) -> HTML:
+    """All figures of one article, in file order, with wording and citation."""
+    reg = register or load_register()
+    src = reg.source(source)
+    ids = reg.ids(source)
+    if not ids:
+        return HTML(f'<p class="gv-empty">{_esc(src["short_zh"])}：本文未给出可登记的数字。</p>',
+                    "no figures")
+    return figure_table(ids, register=reg, columns=("id", "label_zh", "group", "text", "cite"),
+                        caption=f"{src['short_zh']}：登记数字 {len(ids)} 项")
+
+
+def sources_table(*, register: Register | None = None) -> HTML:
+    """The five articles: label, authors, title, venue, year, place, script, figure count."""
+    reg = register or load_register()
+    heads = ["编号", "简称", "作者", "题名", "刊载", "年份", "研究地点", "原文字体", "登记数字"]
+    rows = []
+    for rec in reg.sources.to_dict("records"):
+        s = reg.source(rec["id"])
+        title = s["title"] or "（原文未载题名）"
+        venue = "；".join(x for x in (s["venue"], s["issue"]) if x) or "—"
+        cells = [s["id"], s["short_zh"], s["authors"] or "（未署名）", title, venue,
+                 s["year"] or "—", s["place"], s["script"], str(len(reg.ids(s["id"])))]
+        rows.append("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in cells) + "</tr>")
+    head = "<tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr>"
+    return HTML(f'<table class="gv-table"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>',
+                f"<{len(rows)} sources>")
+
+
+def cites(ids: Iterable[str], *, register: Register | None = None) -> str:
+    """Plain-text citations of several figures, for chart captions (deduplicated)."""
+    reg = register or load_register()
+    seen: list[str] = []
+    for fid in ids:
+        c = reg.cite(fid)
+        if c not in seen:
+            seen.append(c)
+    return "；".join(seen)
+
+
+def note(text: str, *, kind: str = "info") -> HTML:
+    """A highlighted note box (e.g. the synthetic-data warning). Text is escaped."""
+    return HTML(f'<div class="gv-note gv-note-{_esc(kind)}">{_esc(text)}</div>', text)

@@ -1,0 +1,135 @@
+"""Schemas, look-ups and citations of the register (tests/data/good is a small synthetic register)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from govlib.data import Register, derived_ids, evaluate, load_figures, load_framework
+from govlib.errors import DataError
+
+from conftest import DATA
+
+# broken fixture -> (line, column, words the message must contain)
+BROKEN = {
+    "unknown_source": (8, "source", "unknown source id"),
+    "bad_percentage": (5, "value", "percentage outside 0–100"),
+    "low_above_high": (6, "low", "low is greater than high"),
+    "unknown_unit": (8, "unit", "unknown unit"),
+    "unknown_qualifier": (5, "qualifier", "unknown qualifier"),
+    "empty_locator": (2, "locator", "must not be empty"),
+    "derived_missing_row": (4, "derived_from", "missing row: qz-a-ten"),
+    "derived_wrong_value": (4, "value", "expression gives 46.2"),
+    "not_a_number": (3, "value", "must be a number"),
+    "range_without_high": (6, "high", "a range needs low and high"),
+    "duplicate_id": (9, "id", "duplicate"),
+    "missing_column": (1, "note", "missing column"),
+}
+
+
+def test_good_register_loads(good_data):
+    reg = Register(good_data)
+    assert len(reg) == 9
+    assert reg.value("qz-a-over20") == pytest.approx(11.4)
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_each_broken_rule_is_named(good_data, name):
+    shutil.copy(DATA / "broken" / f"{name}.csv", good_data / "figures.csv")
+    line, column, words = BROKEN[name]
+    with pytest.raises(DataError) as info:
+        Register(good_data)
+    msg = str(info.value)
+    assert "figures.csv" in msg
+    assert f"line {line}" in msg
+    assert f"column '{column}'" in msg
+    assert words in msg
+
+
+def test_all_broken_rules_reported_together(good_data):
+    text = (good_data / "figures.csv").read_text(encoding="utf-8")
+    text = text.replace("583平方公里,行政区域面积,蒲江县,,583,,,0,平方公里",
+                        "583平方公里,行政区域面积,蒲江县,,583,,,0,亩")
+    text = text.replace(",乡镇干部,,60,,,0,%,over,", ",乡镇干部,,160,,,0,%,over,")
+    (good_data / "figures.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        Register(good_data)
+    assert len(info.value.problems) == 2
+
+
+def test_unknown_source_in_sources_file(good_data):
+    p = good_data / "sources.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace("chengdu,成都示例", "beijing,北京示例"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"sources.csv, line 5, column 'id': unknown source id"):
+        Register(good_data)
+
+
+def test_unreadable_file_is_named(good_data):
+    (good_data / "figures.csv").write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(DataError, match="figures.csv"):
+        load_figures(good_data / "figures.csv")
+
+
+def test_text_uses_published_wording_and_marks_derived(good_data):
+    reg = Register(good_data)
+    assert reg.figure("qz-over60").text == "超过60%"
+    assert reg.figure("qz-grid-size").text == "300-500户"
+    # 100 - 11.4 - 42.4 = 46.2, shown as a derived value
+    assert reg.figure("qz-a-under10").text == "46.2%（推算）"
+
+
+def test_ranges_and_dates_have_no_single_value(good_data):
+    reg = Register(good_data)
+    with pytest.raises(ValueError, match="no single value"):
+        reg.value("qz-grid-size")
+    with pytest.raises(ValueError):
+        reg.value("cd-regulation")
+
+
+def test_unknown_id_suggests_close_ones(good_data):
+    reg = Register(good_data)
+    with pytest.raises(KeyError, match="qz-a-over20"):
+        reg.figure("qz-a-over2")
+
+
+def test_citation_names_author_year_section_and_figure(good_data):
+    reg = Register(good_data)
+    assert reg.cite("qz-rank-first") == "丁（2022）·二 · 第1段 · 图1"
+    # no author: the short label stands in; no year: none is made up
+    assert reg.cite("cd-regulation") == "成都示例·上篇 · 第5段"
+    assert reg.cite("qz-a-under10").endswith("据 qz-a-over20, qz-a-10to20 推算")
+
+
+def test_derived_expression_reader():
+    assert derived_ids("100 - qz-a - qz-b-2") == ["qz-a", "qz-b-2"]
+    assert evaluate("(qz-a + qz-b) / 2", {"qz-a": 1, "qz-b": 2}) == pytest.approx(1.5)
+    with pytest.raises(ValueError):
+        evaluate("__import__('os')", {})
+
+
+def test_framework_errors_name_file_and_key(tmp_path, good_data):
+    reg = Register(good_data)
+    p = tmp_path / "fw.yaml"
+    p.write_text(
+        "id: demo\nsource: pujiang\ntitle_zh: 示例\nsummary_zh: 示例\nlocator: 开篇\n"
+        "root:\n  id: r\n  label_zh: 根\n  kind: root\n  locator: 开篇\n  children:\n"
+        "    - {id: a, label_zh: 甲, kind: dimensoin, locator: x}\n"
+        "    - {id: a, label_zh: 乙, kind: dimension, locator: x, figures: [pj-nope]}\n",
+        encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_framework(p, register=reg)
+    msg = str(info.value)
+    assert "fw.yaml" in msg and "root.children.0.kind" in msg
+    p.write_text(p.read_text(encoding="utf-8").replace("dimensoin", "dimension"), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_framework(p, register=reg)
+    msg = str(info.value)
+    assert "duplicate node id" in msg and "pj-nope" in msg
+
+
+def test_framework_bad_yaml_names_line(tmp_path, good_data):
+    p = tmp_path / "bad.yaml"
+    p.write_text("id: demo\nroot: [unclosed\n", encoding="utf-8")
+    with pytest.raises(DataError, match="bad.yaml, line"):
+        load_framework(p, register=Register(good_data))
