@@ -63,7 +63,7 @@ def test_simplified_face_comes_first_and_survives_seaborn():
     sns.set_theme(style="darkgrid")
     sns.set_style("ticks")
     assert mpl.rcParams["font.sans-serif"][0] == CJK_FAMILY
-    found = font_manager.findfont(font_manager.FontProperties(family="sans-serif"), fallback_to_default=False)
+    found = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]), fallback_to_default=False)
     assert found == str(font_path())
     assert font_path().stat().st_size > 10_000_000
 
