@@ -1,0 +1,289 @@
+"""Execute one lesson x parameter set with papermill and write its editions.
+
+This module runs inside the build's worker processes (see
+:mod:`govlib.build.runner`).  Each job gets a fresh ``python3`` kernel
+(papermill + nbclient, ``shutdown_kernel="immediate"``, no per-cell timing,
+streams coalesced) and renders every edition from that one execution.  All
+files are written to temporary names first and renamed into place only when
+every edition has rendered, so a failure or an interruption leaves the last
+good outputs untouched.
+
+Kernels inherit a fixed environment (:data:`KERNEL_ENV`): ``SOURCE_DATE_EPOCH``,
+``PYTHONHASHSEED=0``, ``TZ=UTC`` and single-threaded BLAS, so results do not
+depend on the machine's clock, hash seed or ``-j``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govlib.build.cache import TMP_SUFFIX, sha256_bytes
+
+__all__ = ["Job", "KERNEL_ENV", "run_job", "worker_main", "edition_files"]
+
+#: environment every lesson kernel runs with
+KERNEL_ENV = {
+    "SOURCE_DATE_EPOCH": "1704067200",  # 2024-01-01T00:00:00Z, unless already set
+    "PYTHONHASHSEED": "0",
+    "TZ": "UTC",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    "JUPYTER_PLATFORM_DIRS": "1",
+    "GOVLIB_BUILD": "1",
+}
+
+#: edition -> file name inside lessons/<lesson>/<params>/
+EDITION_FILES = {
+    "instructor": "instructor.html",
+    "student": "student.html",
+    "instructor.zh-Hant": "instructor.zh-Hant.html",
+    "student.zh-Hant": "student.zh-Hant.html",
+    "student-notebook": "student.ipynb",
+}
+
+
+def edition_files(lesson: str, set_name: str) -> dict[str, str]:
+    """Edition -> path relative to the output folder."""
+    return {ed: f"lessons/{lesson}/{set_name}/{name}" for ed, name in EDITION_FILES.items()}
+
+
+def failed_path(lesson: str, set_name: str) -> str:
+    """Where the executed notebook of a failed run is kept (relative to the output folder)."""
+    return f"_failed/{lesson}/{set_name}.ipynb"
+
+
+@dataclass
+class Job:
+    """One lesson x parameter set to execute (picklable; sent to a worker)."""
+
+    lesson: str
+    set_name: str
+    notebook: str
+    values: dict[str, Any]
+    input_hash: str
+    out: str
+    course_title: str
+    lesson_title: str
+    params_source: str
+    timeout: int | None = 600
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.lesson}/{self.set_name}"
+
+
+# --------------------------------------------------------------------------- papermill engine
+
+_ENGINE_NAME = "govlib"
+
+
+def _register_engine() -> None:
+    """Register a papermill engine that keeps a handle on the notebook it executes.
+
+    papermill raises on a cell error without returning the notebook when no
+    output path is given; the engine keeps it so the failed notebook can be
+    saved for inspection (papermill's error markers included).
+    """
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    if _ENGINE_NAME in papermill_engines._engines:
+        return
+
+    class GovlibEngine(NBClientEngine):
+        last_nb = None
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            GovlibEngine.last_nb = nb_man.nb
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    papermill_engines.register(_ENGINE_NAME, GovlibEngine)
+
+
+def _engine_last_nb():
+    from papermill.engines import papermill_engines
+
+    return papermill_engines.get_engine(_ENGINE_NAME).last_nb
+
+
+# --------------------------------------------------------------------------- one job
+
+
+def _write_all(out: Path, files: dict[str, bytes]) -> None:
+    """Write every file to a temporary name, then rename them all into place."""
+    tmps: list[tuple[Path, Path]] = []
+    try:
+        for rel, data in files.items():
+            dest = out / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(f".{dest.name}.{os.getpid()}{TMP_SUFFIX}")
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+            tmps.append((tmp, dest))
+        for tmp, dest in tmps:
+            os.replace(tmp, dest)
+    finally:
+        for tmp, _ in tmps:
+            if tmp.exists():
+                try:
+                    tmp.unlink()
+                except OSError:
+                    pass
+
+
+def _failure(job: Job, t0: float, *, cell: int | None, cell_label: str, ename: str, evalue: str,
+             detail: str = "", kept: str | None = None) -> dict:
+    return {
+        "key": job.key, "lesson": job.lesson, "params": job.set_name, "status": "failed",
+        "seconds": round(time.monotonic() - t0, 3), "artifacts": [], "figures": [],
+        "failure": {"cell": cell, "cell_label": cell_label, "ename": ename, "evalue": evalue,
+                    "detail": detail, "notebook": kept},
+    }
+
+
+def _links(edition: str) -> list[dict]:
+    """Header links of a page (relative to lessons/<lesson>/<params>/)."""
+    links = []
+    if edition == "instructor":
+        links.append({"kind": "edition", "href": "student.html", "label": "学生版"})
+    links.append({"kind": "script", "href": f"{edition}.zh-Hant.html", "label": "繁體版"})
+    links.append({"kind": "notebook", "href": "student.ipynb", "label": "下载学生笔记本 (.ipynb)"})
+    return links
+
+
+def run_job(job: Job) -> dict:
+    """Execute *job* and write its editions; return a result record (never raises)."""
+    t0 = time.monotonic()
+    out = Path(job.out)
+    try:
+        import jupytext
+        import nbformat
+        import papermill as pm
+        from papermill.exceptions import PapermillExecutionError
+
+        from govlib.build import editions as ed
+
+        nb_path = Path(job.notebook)
+        nb = jupytext.read(nb_path)
+        pcells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+        if len(pcells) != 1 or pcells[0].source.strip() != job.params_source.strip():
+            return _failure(job, t0, cell=None, cell_label="parameters cell", ename="ParameterError",
+                            evalue=f"{nb_path.name}: the parameters cell read by jupytext differs from the one "
+                                   f"validated ({len(pcells)} cell(s) tagged 'parameters')")
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                     "language": "python"}
+        for i, cell in enumerate(nb.cells):
+            cell["id"] = f"src-{i}"
+        _register_engine()
+        meta = {"lesson": job.lesson, "params": job.set_name, "values": job.values}
+        try:
+            executed = pm.execute_notebook(
+                nb, None, parameters=job.values, engine_name=_ENGINE_NAME, kernel_name="python3",
+                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                cwd=str(nb_path.parent), start_timeout=120, execution_timeout=job.timeout,
+                record_timing=False, coalesce_streams=True, shutdown_kernel="immediate")
+        except PapermillExecutionError as exc:
+            failed = _engine_last_nb()
+            kept = None
+            cell_no, label = None, f"In [{exc.exec_count}]"
+            if failed is not None:
+                for cell in failed.cells:
+                    if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                        cid = str(cell.get("id", ""))
+                        if cid.startswith("src-"):
+                            cell_no = int(cid[4:]) + 1
+                            label = f"cell {cell_no} of {nb_path.name} (In [{exc.exec_count}])"
+                        elif "injected-parameters" in cell.metadata.get("tags", []):
+                            label = f"the injected parameters cell (In [{exc.exec_count}])"
+                        break
+                kept = failed_path(job.lesson, job.set_name)
+                fnb = ed.normalise(failed, meta=meta, keep_error_markers=True)
+                _write_all(out, {kept: (nbformat.writes(fnb) + "\n").encode()})
+            tb = "\n".join(exc.traceback or [])
+            return _failure(job, t0, cell=cell_no, cell_label=label, ename=exc.ename,
+                            evalue=str(exc.evalue), detail=_strip_ansi(tb), kept=kept)
+
+        clean = ed.normalise(executed, meta=meta)
+        student = ed.student_notebook(clean)
+        handout = ed.handout_notebook(student, values=job.values)
+        common = dict(course_title=job.course_title, lesson_title=job.lesson_title, set_name=job.set_name,
+                      values=job.values, index_href="../../../index.html", notebook_dir=nb_path.parent)
+        pages = {
+            "instructor": ed.render_html(clean, edition="instructor", links=_links("instructor"), **common),
+            "student": ed.render_html(student, edition="student", links=_links("student"), **common),
+        }
+        for name in ("instructor", "student"):
+            bad = ed.external_resources(pages[name])
+            if bad:
+                return _failure(job, t0, cell=None, cell_label=f"{name} edition", ename="OfflineError",
+                                evalue="the page would load external resources: " + ", ".join(bad[:5]))
+        pages["instructor.zh-Hant"] = ed.to_traditional(pages["instructor"])
+        pages["student.zh-Hant"] = ed.to_traditional(pages["student"])
+        names = edition_files(job.lesson, job.set_name)
+        files = {names[k]: v.encode("utf-8") for k, v in pages.items()}
+        files[names["student-notebook"]] = (nbformat.writes(handout) + "\n").encode("utf-8")
+        _write_all(out, files)
+        stale = out / failed_path(job.lesson, job.set_name)
+        if stale.exists():
+            stale.unlink()
+        artifacts = [{"edition": ed_name, "path": names[ed_name], "sha256": sha256_bytes(files[names[ed_name]])}
+                     for ed_name in names]
+        return {"key": job.key, "lesson": job.lesson, "params": job.set_name, "status": "executed",
+                "seconds": round(time.monotonic() - t0, 3), "artifacts": artifacts,
+                "figures": ed.figure_ids(clean), "failure": None}
+    except Exception as exc:  # kernel died, timeout, template error ...
+        return _failure(job, t0, cell=None, cell_label="(build)", ename=type(exc).__name__,
+                        evalue=str(exc).strip()[:2000], detail=traceback.format_exc())
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
+
+
+# --------------------------------------------------------------------------- worker process
+
+
+def worker_main(task_q, result_q, env: dict[str, str], log_path: str | None) -> None:
+    """Body of a worker process: take jobs from *task_q* until ``None``; report on *result_q*.
+
+    The worker ignores SIGINT (the parent decides what an interrupt means) and
+    sends kernel output on stderr/stdout to *log_path*.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for k, v in env.items():
+        os.environ[k] = v
+    if log_path:
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+    import logging
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    # warm up: import what every job needs while the parent is still queueing
+    import jupytext  # noqa: F401
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+    from govlib.build import editions
+
+    editions._exporter()
+    while True:
+        job = task_q.get()
+        if job is None:
+            break
+        result_q.put(("start", job.key, os.getpid()))
+        result = run_job(job)
+        result_q.put(("done", job.key, result))

@@ -1,0 +1,416 @@
+"""Lesson notebook conventions, and the parameters cell parser that enforces them.
+
+Conventions every lesson notebook follows
+-----------------------------------------
+* **Format.**  Lessons are stored as text: jupytext MyST markdown
+  (``format_name: myst``), kernel ``python3``.  No outputs are ever committed;
+  the build executes the notebook and renders the outputs.
+* **One parameters cell.**  Exactly one code cell carries the tag
+  ``parameters``.  It holds only annotated assignments, one per line::
+
+      sample_size: int = 400  # 假设的样本量 [50, 5000]
+      seed: int = 2024  # 随机种子
+      show_register: bool = True  # 是否展示数字登记表
+      case: str = "quanzhou"  # 案例 {"quanzhou", "xiamen"}
+      alpha: float = 0.05  # 显著性水平 [0.001, 0.2]
+
+  - the type is one of ``int``, ``float``, ``str``, ``bool``;
+  - the default is a literal of that type;
+  - the comment is the help text shown to instructors.  It may end with a
+    range ``[min, max]`` (int and float; either end may be ``None`` for
+    open) or a set of choices ``{"a", "b"}`` (str, int or float).
+
+  The build parses this cell with :mod:`ast` and :mod:`tokenize`; it never
+  executes it.  Parameter sets in ``course/course.yml`` are checked against
+  it before any kernel starts: an unknown name, a wrong type or a value out
+  of range is an error naming the lesson, the set, the parameter and the
+  expected type.  An ``int`` is not a ``bool`` (and a ``bool`` is not an
+  ``int``); a ``float`` accepts an ``int`` (converted to float).
+* **Seeds are parameters.**  Anything random takes its seed from a
+  parameter, so two builds give byte-identical pages.
+* **Cell tags.**
+
+  ``solution``
+      a worked answer: shown in the instructor edition, *removed* (source and
+      outputs) from the student edition and the student notebook;
+  ``instructor``
+      teaching notes, discussion prompts, timing: same treatment as
+      ``solution``;
+  ``exercise``
+      a cell students complete: kept in every edition, but its outputs are
+      cleared in the student editions;
+  ``remove-input``
+      the code is hidden in both editions, the output is shown.
+
+  Markdown cells take tags too (MyST: ``+++ {"tags": ["instructor"]}``).
+* **The first code cell after the parameters cell** is ``import govlib``
+  followed by ``govlib.setup()`` (CJK font, deterministic figures).
+* **Figures from the register** appear in outputs as
+  ``<span class="gv-fig" data-fig="FIGURE_ID">…</span>`` (made by
+  :mod:`govlib.display`); the course index lists, per lesson, the distinct
+  ``data-fig`` ids found in its executed outputs, each with its citation.
+
+This module imports only the standard library (and PyYAML) so that a build
+with nothing to do stays fast.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import math
+import re
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govlib.errors import ParameterError, display_path
+
+__all__ = [
+    "ParamSpec", "NotebookParams", "read_parameters", "extract_parameters_source",
+    "parse_parameters", "validate_parameter_set", "TYPES",
+]
+
+#: the types a parameter may have
+TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
+
+_RANGE = re.compile(r"\[\s*([^\[\],]*?)\s*,\s*([^\[\],]*?)\s*\]\s*$")
+_CHOICES = re.compile(r"\{([^{}]*)\}\s*$")
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter declared in a notebook's parameters cell.
+
+    Parameters
+    ----------
+    name : str
+        The variable name.
+    type : str
+        ``"int"``, ``"float"``, ``"str"`` or ``"bool"``.
+    default : object
+        The default value, already of ``type``.
+    help : str
+        The help comment (without the range or choices).
+    low, high : float or None
+        Inclusive bounds of a documented range, if any.
+    choices : tuple or None
+        The allowed values, if the comment lists them.
+    line : int
+        1-based line of the declaration inside the cell.
+    """
+
+    name: str
+    type: str
+    default: Any
+    help: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple | None = None
+    line: int = 0
+
+    def expected(self) -> str:
+        """Describe the accepted values, e.g. ``int in [1, 100]``."""
+        text = self.type
+        if self.choices is not None:
+            text += " one of {" + ", ".join(json.dumps(c, ensure_ascii=False) for c in self.choices) + "}"
+        elif self.low is not None or self.high is not None:
+            text += f" in [{_fmt(self.low)}, {_fmt(self.high)}]"
+        return text
+
+    def check(self, value: Any) -> tuple[Any, str | None]:
+        """Check and coerce *value*.
+
+        Returns
+        -------
+        (value, problem)
+            The coerced value (an int becomes a float for a float parameter)
+            and ``None``, or the value unchanged and a description of what is
+            wrong with it.
+        """
+        want = TYPES[self.type]
+        if self.type == "float":
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if ok:
+                value = float(value)
+                if not math.isfinite(value):
+                    return value, "must be a finite number"
+        elif self.type == "int":
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, want)
+        if not ok:
+            return value, f"expects {self.type}, got {type(value).__name__} {value!r}"
+        if self.choices is not None and value not in self.choices:
+            return value, f"expects {self.expected()}, got {value!r}"
+        if self.low is not None and value < self.low or self.high is not None and value > self.high:
+            return value, f"expects {self.expected()}, got {value!r}"
+        return value, None
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "None"
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+@dataclass
+class NotebookParams:
+    """The parameters cell of one notebook.
+
+    Attributes
+    ----------
+    path : Path
+        The notebook file.
+    source : str
+        The cell's source text.
+    specs : dict
+        Name -> :class:`ParamSpec`, in declaration order.
+    """
+
+    path: Path
+    source: str
+    specs: dict[str, ParamSpec] = field(default_factory=dict)
+
+    def defaults(self) -> dict[str, Any]:
+        """Name -> default value."""
+        return {n: s.default for n, s in self.specs.items()}
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _myst_code_cells(text: str):
+    """Yield ``(options, source, first_line)`` for each ``{code-cell}`` block of a MyST file.
+
+    A light reader: enough to find the parameters cell without importing
+    jupytext (which is slow to import).  The worker checks what it finds
+    against jupytext's own reading of the file.
+    """
+    lines = text.splitlines()
+    i = 0
+    # skip the YAML front matter
+    if lines and lines[0].strip() == "---":
+        i = 1
+        while i < len(lines) and lines[i].strip() != "---":
+            i += 1
+        i += 1
+    fence_re = re.compile(r"^(`{3,}|~{3,})\s*\{code-cell\}(.*)$")
+    while i < len(lines):
+        m = fence_re.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        fence = m.group(1)
+        start = i + 1
+        i += 1
+        options: dict = {}
+        # options: a YAML block between --- lines, or :key: value lines
+        if i < len(lines) and lines[i].strip() == "---":
+            j = i + 1
+            while j < len(lines) and lines[j].strip() != "---":
+                j += 1
+            import yaml
+
+            try:
+                options = yaml.safe_load("\n".join(lines[i + 1:j])) or {}
+            except yaml.YAMLError:
+                options = {}
+            i = j + 1
+        else:
+            opt_lines = []
+            while i < len(lines) and re.match(r"^:[\w-]+:", lines[i]):
+                opt_lines.append(lines[i])
+                i += 1
+            if opt_lines:
+                import yaml
+
+                for ol in opt_lines:
+                    mm = re.match(r"^:([\w-]+):\s*(.*)$", ol)
+                    try:
+                        options[mm.group(1)] = yaml.safe_load(mm.group(2)) if mm.group(2) else None
+                    except yaml.YAMLError:
+                        options[mm.group(1)] = mm.group(2)
+        # jupytext writes one blank line after the options
+        if options and i < len(lines) and not lines[i].strip():
+            i += 1
+        body_start = i
+        close = re.compile(r"^" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}\s*$")
+        while i < len(lines) and not close.match(lines[i]):
+            i += 1
+        yield options if isinstance(options, dict) else {}, "\n".join(lines[body_start:i]), start
+        i += 1
+
+
+def extract_parameters_source(path: str | Path) -> str:
+    """Return the source of the notebook's single ``parameters`` cell.
+
+    Works on MyST markdown (``.md``) without jupytext and on ``.ipynb``.
+
+    Raises
+    ------
+    ParameterError
+        If the file is missing, or has no or several ``parameters`` cells.
+    """
+    p = Path(path)
+    shown = display_path(p)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ParameterError(f"{shown}: cannot read the notebook ({exc.strerror})") from None
+    found: list[str] = []
+    if p.suffix == ".ipynb":
+        try:
+            nb = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParameterError(f"{shown}: not a valid .ipynb file ({exc})") from None
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") == "code" and "parameters" in (cell.get("metadata", {}).get("tags") or []):
+                src = cell.get("source", "")
+                found.append("".join(src) if isinstance(src, list) else src)
+    else:
+        for options, source, _ in _myst_code_cells(text):
+            tags = options.get("tags") or []
+            if isinstance(tags, str):
+                tags = [tags]
+            if "parameters" in tags:
+                found.append(source)
+    if len(found) != 1:
+        raise ParameterError(
+            f"{shown}: expected exactly one code cell tagged 'parameters', found {len(found)}")
+    return found[0]
+
+
+def parse_parameters(source: str, where: str = "<parameters cell>") -> dict[str, ParamSpec]:
+    """Parse a parameters cell into :class:`ParamSpec` objects, without executing it.
+
+    Parameters
+    ----------
+    source : str
+        The cell's source.
+    where : str
+        Named in error messages (usually the notebook path).
+
+    Raises
+    ------
+    ParameterError
+        If a line is not ``name: type = literal  # help``, the type is not one
+        of int/float/str/bool, the default does not match its type or range,
+        or a name is declared twice.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ParameterError(f"{where}: parameters cell line {exc.lineno}: syntax error ({exc.msg})") from None
+    comments: dict[int, str] = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                comments[tok.start[0]] = tok.string[1:].strip()
+    except (tokenize.TokenError, IndentationError):  # pragma: no cover - ast.parse caught it
+        pass
+    specs: dict[str, ParamSpec] = {}
+    for node in tree.body:
+        line = node.lineno
+        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+                and node.value is not None):
+            raise ParameterError(
+                f"{where}: parameters cell line {line}: expected 'name: type = default  # help', "
+                f"got {ast.get_source_segment(source, node)!r}")
+        name = node.target.id
+        if not (isinstance(node.annotation, ast.Name) and node.annotation.id in TYPES):
+            raise ParameterError(
+                f"{where}: parameters cell line {line}: parameter '{name}' has type "
+                f"{ast.get_source_segment(source, node.annotation)!r}; expected one of int, float, str, bool")
+        typ = node.annotation.id
+        try:
+            default = ast.literal_eval(node.value)
+        except ValueError:
+            raise ParameterError(
+                f"{where}: parameters cell line {line}: the default of '{name}' must be a literal, got "
+                f"{ast.get_source_segment(source, node.value)!r}") from None
+        if name in specs:
+            raise ParameterError(f"{where}: parameters cell line {line}: parameter '{name}' declared twice")
+        help_text = comments.get(node.end_lineno, comments.get(line, ""))
+        low = high = None
+        choices = None
+        m = _RANGE.search(help_text)
+        if m:
+            if typ not in ("int", "float"):
+                raise ParameterError(
+                    f"{where}: parameters cell line {line}: parameter '{name}' is {typ}; a range applies to int/float")
+            low, high = (_bound(m.group(k), name, where, line) for k in (1, 2))
+            help_text = help_text[:m.start()].rstrip()
+        else:
+            m = _CHOICES.search(help_text)
+            if m:
+                try:
+                    choices = tuple(ast.literal_eval("{" + m.group(1) + "}"))
+                except (ValueError, SyntaxError):
+                    raise ParameterError(
+                        f"{where}: parameters cell line {line}: cannot read the choices of '{name}': "
+                        f"{m.group(0)!r}") from None
+                choices = tuple(sorted(choices, key=repr))
+                help_text = help_text[:m.start()].rstrip()
+        if not help_text:
+            raise ParameterError(
+                f"{where}: parameters cell line {line}: parameter '{name}' needs a help comment "
+                f"('{name}: {typ} = ...  # what it means')")
+        spec = ParamSpec(name, typ, default, help_text, low, high, choices, line)
+        value, problem = spec.check(default)
+        if problem:
+            raise ParameterError(f"{where}: parameters cell line {line}: default of '{name}' {problem}")
+        specs[name] = ParamSpec(name, typ, value, help_text, low, high, choices, line)
+    if not specs:
+        raise ParameterError(f"{where}: the parameters cell declares no parameters")
+    return specs
+
+
+def _bound(text: str, name: str, where: str, line: int) -> float | None:
+    text = text.strip()
+    if text in ("", "None", "none", "null"):
+        return None
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        value = None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ParameterError(f"{where}: parameters cell line {line}: bad range bound {text!r} for '{name}'")
+    return value
+
+
+def read_parameters(path: str | Path) -> NotebookParams:
+    """Read and parse the parameters cell of the notebook at *path*."""
+    p = Path(path)
+    source = extract_parameters_source(p)
+    return NotebookParams(p, source, parse_parameters(source, display_path(p)))
+
+
+def validate_parameter_set(params: NotebookParams, values: dict[str, Any], *,
+                           lesson: str, set_name: str) -> tuple[dict[str, Any], list[str]]:
+    """Check one parameter set against a notebook's parameters.
+
+    Returns
+    -------
+    (values, problems)
+        The coerced values and a list of messages, each naming the lesson,
+        the set, the parameter and the expected type.
+    """
+    out: dict[str, Any] = {}
+    problems: list[str] = []
+    where = f"lesson '{lesson}', parameter set '{set_name}'"
+    nb = display_path(params.path)
+    for name, value in (values or {}).items():
+        spec = params.specs.get(str(name))
+        if spec is None:
+            known = ", ".join(f"{s.name} ({s.type})" for s in params.specs.values())
+            problems.append(f"{where}: unknown parameter '{name}'; {nb} declares: {known}")
+            continue
+        coerced, problem = spec.check(value)
+        if problem:
+            problems.append(f"{where}: parameter '{name}' {problem} (declared in {nb}: {spec.help})")
+        else:
+            out[name] = coerced
+    return out, problems

@@ -1,0 +1,82 @@
+"""The course index page: the syllabus with links to every edition and the figures each lesson shows.
+
+Rendered with Jinja2 (autoescaping on: every syllabus text and parameter value
+is HTML-escaped).  The page embeds its stylesheet and loads nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from govlib import paths
+
+__all__ = ["render_index", "default_cite"]
+
+_TEMPLATE = "site/index.html.j2"
+
+
+def default_cite(fig_id: str) -> str:
+    """The citation of a register figure (``govlib.data.cite``)."""
+    from govlib.data import cite
+
+    return cite(fig_id)
+
+
+def _show(v: Any) -> str:
+    import json
+
+    return json.dumps(v, ensure_ascii=False) if isinstance(v, str) else repr(v)
+
+
+def render_index(syllabus, entries: list[dict], figures: dict[str, list[str]], *,
+                 cite: Callable[[str], str] | None = None) -> str:
+    """Render ``index.html`` (Simplified Chinese).
+
+    Parameters
+    ----------
+    syllabus : Syllabus
+    entries : list of dict
+        Manifest entries (to know which editions exist and which runs failed).
+    figures : dict
+        Lesson id -> sorted figure ids shown by the lesson (all parameter sets).
+    cite : callable, optional
+        Figure id -> citation (default :func:`default_cite`).  A figure that
+        cannot be cited is listed with the reason.
+    """
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    cite = cite or default_cite
+    by_key: dict[tuple, dict[str, dict]] = {}
+    for e in entries:
+        by_key.setdefault((e.get("lesson"), e.get("params")), {})[e["edition"]] = e
+    lessons = []
+    for n, les in enumerate(syllabus.lessons, 1):
+        sets = []
+        for name in les.set_names():
+            eds = by_key.get((les.id, name), {})
+            failed = any(e.get("status") == "failed" for e in eds.values())
+            sets.append({
+                "name": name,
+                "vals": [(k, _show(v)) for k, v in les.params[name].items()],
+                "links": {ed: e["path"] for ed, e in eds.items() if ed != "failed-notebook"},
+                "failed": failed,
+                "failed_notebook": eds.get("failed-notebook", {}).get("path"),
+            })
+        figs = []
+        for fid in figures.get(les.id, []):
+            try:
+                citation, ok = cite(fid), True
+            except Exception as exc:  # noqa: BLE001 - shown in the page, reported by the build
+                citation, ok = f"无法引用：{type(exc).__name__}: {exc}", False
+            figs.append({"id": fid, "cite": citation, "ok": ok})
+        lessons.append({"n": n, "id": les.id, "title": les.title_zh, "minutes": les.minutes,
+                        "objectives": les.objectives, "sets": sets, "figures": figs})
+    env = Environment(loader=FileSystemLoader(str(paths.TEMPLATES)),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    css = (Path(paths.TEMPLATES) / "govlib" / "static" / "govlib.css").read_text(encoding="utf-8")
+    page = env.get_template(_TEMPLATE).render(
+        title=syllabus.title_zh, description=syllabus.description_zh, lessons=lessons, css=css,
+        total_minutes=sum(les.minutes for les in syllabus.lessons))
+    return "\n".join(line.rstrip() for line in page.splitlines()) + "\n"

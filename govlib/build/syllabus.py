@@ -1,0 +1,317 @@
+"""The syllabus, ``course/course.yml``: ordered lessons with their parameter sets.
+
+Format::
+
+    title_zh: 党建引领社区治理：数据研读课程
+    description_zh: >-
+      一句话介绍课程。
+    lessons:
+      - id: intro                      # [a-z0-9-]+, unique; names the output folder
+        title_zh: 导论
+        notebook: notebooks/intro.md   # relative to the repository root
+        objectives:
+          - 了解五篇文章
+        minutes: 45                    # expected class time
+        depends: [course/course.yml]   # optional: other files the lesson reads
+        params:
+          default: {}                  # required; may be empty (notebook defaults)
+          brief: {show_register: false}
+
+Notebook paths (and ``depends``) are relative to the repository root, which
+is the parent of the folder holding the syllabus (``course/course.yml`` ->
+the repo root); fixture courses in tests follow the same layout.  Lessons are
+appended at the end of the ``lessons:`` list.
+
+Loading checks the file like the data: an unknown notebook, a duplicate id, a
+bad id or parameter-set name, a malformed parameter set or an unknown key is a
+:class:`~govlib.errors.DataError` naming the file, line, lesson id and key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, StrictStr,
+                      ValidationError, field_validator)
+
+from govlib import paths
+from govlib.errors import DataError, Problem, display_path
+from govlib.schemas import SLUG
+
+__all__ = ["Lesson", "Syllabus", "load_syllabus", "lessons_frame", "SLUG"]
+
+class Lesson(BaseModel):
+    """One lesson of the syllabus.
+
+    Parameters
+    ----------
+    id : str
+        Slug (``[a-z0-9-]+``), unique in the syllabus; names the output folder.
+    title_zh : str
+        Title shown in the index and the page header.
+    notebook : str
+        Path of the lesson notebook, relative to the repository root.
+    objectives : list of str
+        Learning objectives (at least one).
+    minutes : int
+        Expected class time in minutes.
+    params : dict
+        Parameter-set name -> {parameter: value}.  ``default`` is required and
+        may be empty (the notebook's own defaults).
+    depends : list of str
+        Other files (relative to the repository root) whose content the lesson
+        reads; a change to one re-executes the lesson.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=SLUG)
+    title_zh: StrictStr = Field(min_length=1)
+    notebook: StrictStr = Field(min_length=1)
+    objectives: list[StrictStr] = Field(min_length=1)
+    minutes: StrictInt = Field(gt=0, le=600)
+    params: dict[str, Any]
+    depends: list[StrictStr] = Field(default_factory=list)
+
+    @field_validator("title_zh")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be blank")
+        return v.strip()
+
+    @field_validator("objectives")
+    @classmethod
+    def _objectives(cls, v: list[str]) -> list[str]:
+        if any(not o.strip() for o in v):
+            raise ValueError("an objective is blank")
+        return [o.strip() for o in v]
+
+    @field_validator("params")
+    @classmethod
+    def _param_sets(cls, v: dict) -> dict:
+        import re
+
+        for name in v:
+            if not re.match(SLUG, name):
+                raise ValueError(f"parameter-set name {name!r} must match [a-z0-9-]+ (e.g. 'default', 'big-sample')")
+        if "default" not in v:
+            raise ValueError("needs a 'default' parameter set (it may be empty: 'default: {}')")
+        out = {}
+        for name, values in v.items():
+            if values is None:
+                values = {}
+            if not isinstance(values, dict):
+                raise ValueError(f"parameter set '{name}' must be a mapping of parameter: value, "
+                                 f"got {type(values).__name__} {values!r}")
+            for key, val in values.items():
+                if not isinstance(key, str) or not key.isidentifier():
+                    raise ValueError(f"parameter set '{name}': {key!r} is not a parameter name")
+                if not isinstance(val, (bool, int, float, str)):
+                    raise ValueError(f"parameter set '{name}': parameter '{key}' must be a single "
+                                     f"int, float, str or bool, got {type(val).__name__} {val!r}")
+            out[name] = dict(values)
+        return out
+
+    @field_validator("notebook", "depends")
+    @classmethod
+    def _relative(cls, v):
+        for p in [v] if isinstance(v, str) else v:
+            pp = Path(p)
+            if pp.is_absolute() or ".." in pp.parts:
+                raise ValueError(f"{p!r} must be a path relative to the repository root, without '..'")
+        return v
+
+    def set_names(self) -> list[str]:
+        """Parameter-set names, ``default`` first, then as written."""
+        return ["default"] + [n for n in self.params if n != "default"]
+
+
+class Syllabus(BaseModel):
+    """The whole syllabus.  ``path`` and ``root`` are set by :func:`load_syllabus`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title_zh: StrictStr = Field(min_length=1)
+    description_zh: StrictStr = ""
+    lessons: list[Lesson] = Field(min_length=1)
+
+    _path: Path = PrivateAttr(default=None)
+    _root: Path = PrivateAttr(default=None)
+
+    @property
+    def path(self) -> Path:
+        """The syllabus file."""
+        return self._path
+
+    @property
+    def root(self) -> Path:
+        """The repository root the notebook paths are relative to."""
+        return self._root
+
+    def lesson(self, lesson_id: str) -> Lesson:
+        """The lesson with id *lesson_id* (KeyError if none)."""
+        for les in self.lessons:
+            if les.id == lesson_id:
+                return les
+        raise KeyError(lesson_id)
+
+    def notebook_path(self, lesson: Lesson) -> Path:
+        """Absolute path of a lesson's notebook."""
+        return (self._root / lesson.notebook).resolve()
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _line_map(text: str) -> tuple[dict[tuple, int], list[tuple[tuple, int]]]:
+    """Map key paths to 1-based line numbers; also list duplicate mapping keys."""
+    import yaml
+
+    lines: dict[tuple, int] = {}
+    dups: list[tuple[tuple, int]] = []
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return lines, dups
+
+    def walk(node, path):
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for k, v in node.value:
+                key = k.value
+                if key in seen:
+                    dups.append((path + (key,), k.start_mark.line + 1))
+                seen.add(key)
+                lines[path + (key,)] = k.start_mark.line + 1
+                walk(v, path + (key,))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                walk(v, path + (i,))
+
+    if root is not None:
+        walk(root, ())
+    return lines, dups
+
+
+def _where(loc: tuple, data: Any) -> str:
+    """Human key path: ``lesson 'intro' › params › big``."""
+    parts: list[str] = []
+    rest = list(loc)
+    if len(rest) >= 2 and rest[0] == "lessons" and isinstance(rest[1], int):
+        idx = rest[1]
+        lid = None
+        try:
+            lid = data["lessons"][idx].get("id")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            pass
+        parts.append(f"lesson '{lid}'" if lid else f"lessons[{idx + 1}]")
+        rest = rest[2:]
+    parts += [str(x) for x in rest]
+    return " › ".join(parts) if parts else "(top level)"
+
+
+def _line_for(loc: tuple, lines: dict[tuple, int]) -> int | None:
+    loc = tuple(loc)
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return lines.get(())
+
+
+def load_syllabus(path: str | Path | None = None, *, check_notebooks: bool = True) -> Syllabus:
+    """Read and validate a syllabus file.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The syllabus (default ``course/course.yml``).
+    check_notebooks : bool
+        Also check that each notebook and ``depends`` file exists.
+
+    Returns
+    -------
+    Syllabus
+
+    Raises
+    ------
+    DataError
+        Listing every problem, each naming the file, line, lesson id and key.
+    """
+    import yaml
+
+    p = Path(path) if path is not None else paths.SYLLABUS
+    shown = display_path(p)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(Problem(shown, f"cannot read the syllabus ({exc.strerror})")) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(Problem(shown, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                                row=mark.line + 1 if mark else None)) from None
+    if not isinstance(data, dict):
+        raise DataError(Problem(shown, "the syllabus must be a mapping with title_zh, description_zh, lessons"))
+    lines, dups = _line_map(text)
+    problems: list[Problem] = []
+    for key_path, line in dups:
+        problems.append(Problem(shown, "duplicate key (YAML would silently keep only the last one)",
+                                row=line, column=_where(key_path, data)))
+    try:
+        syl = Syllabus.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            value = err.get("input") if not isinstance(err.get("input"), (dict, list)) else None
+            problems.append(Problem(shown, msg, row=_line_for(loc, lines), column=_where(loc, data), value=value))
+        raise DataError(problems) from None
+    root = p.resolve().parent.parent
+    seen: dict[str, int] = {}
+    for i, les in enumerate(syl.lessons):
+        if les.id in seen:
+            problems.append(Problem(shown, f"duplicate lesson id '{les.id}' (first used by lessons[{seen[les.id] + 1}])",
+                                    row=_line_for(("lessons", i, "id"), lines), column=f"lesson '{les.id}' › id"))
+        seen.setdefault(les.id, i)
+        if check_notebooks:
+            nb = root / les.notebook
+            if not nb.is_file():
+                problems.append(Problem(shown, f"unknown notebook: {les.notebook} does not exist",
+                                        row=_line_for(("lessons", i, "notebook"), lines),
+                                        column=f"lesson '{les.id}' › notebook"))
+            elif nb.suffix not in (".md", ".ipynb"):
+                problems.append(Problem(shown, "a lesson notebook must be a MyST .md (or .ipynb) file",
+                                        row=_line_for(("lessons", i, "notebook"), lines),
+                                        column=f"lesson '{les.id}' › notebook", value=les.notebook))
+            for j, dep in enumerate(les.depends):
+                if not (root / dep).is_file():
+                    problems.append(Problem(shown, f"depends on {dep}, which does not exist",
+                                            row=_line_for(("lessons", i, "depends", j), lines),
+                                            column=f"lesson '{les.id}' › depends"))
+    if problems:
+        raise DataError(problems)
+    syl._path = p.resolve()
+    syl._root = root
+    return syl
+
+
+def lessons_frame(path: str | Path | None = None):
+    """The syllabus as a table for notebooks: one row per lesson.
+
+    Columns (in Chinese): 序号, 课题, 主要内容 (objectives joined), 课时（分钟）.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    import pandas as pd
+
+    syl = load_syllabus(path, check_notebooks=False)
+    rows = [{"序号": i, "课题": les.title_zh, "学习目标": "；".join(les.objectives),
+             "课时（分钟）": les.minutes} for i, les in enumerate(syl.lessons, 1)]
+    return pd.DataFrame(rows).set_index("序号")
