@@ -1,0 +1,396 @@
+"""Grid arithmetic: ratios of published counts, grid structures, and grid sizing under the unit-grid rule."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+
+import pandas as pd
+import pytest
+
+from govlib import grid
+from govlib.errors import DataError, ParameterError
+from govlib.synthetic import provenance
+
+
+def _units(values, column="households"):
+    return pd.DataFrame({"name": [f"u{i + 1}" for i in range(len(values))], column: values})
+
+
+def _members(plan):
+    return plan.grids["members"].tolist()
+
+
+# ----------------------------------------------------------------------------
+# ratios, against hand arithmetic on the published counts
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key, expected", [
+    # 鲤城区：17824户 ÷ 149条 = 119.62…
+    ("licheng-households-per-lane", 17824 / 149),
+    # 鲤城区：5321户 ÷ 149条 = 35.71…
+    ("licheng-shops-per-lane", 5321 / 149),
+    # 鲤城区：472个微网格 ÷ 85个社区网格 = 5.55…
+    ("licheng-micro-per-community", 472 / 85),
+    # 石狮市：733名网格员 ÷ 235名街巷长 = 3.12…
+    ("shishi-grid-workers-per-lane-head", 733 / 235),
+    # 石狮市：318名楼长 ÷ 235名街巷长 = 1.35…
+    ("shishi-building-heads-per-lane-head", 318 / 235),
+    # 南安市：3365个二级网格 ÷ 445个一级网格 = 7.56…
+    ("nanan-l2-per-l1", 3365 / 445),
+    # 南安市：3372个单元网格 ÷ 3365个二级网格 = 1.002…
+    ("nanan-unit-per-l2", 3372 / 3365),
+    # 台商投资区：193个单元网格 ÷ 16个片区 = 12.06…
+    ("tai-units-per-area", 193 / 16),
+    # 晋江市：4933人 ÷ 415个评理室 = 11.89…
+    ("jinjiang-arbiters-per-room", 4933 / 415),
+    # 泉州市：879万人 = 8 790 000人，÷ 2508个村（社区） = 3504.8…
+    ("quanzhou-people-per-village", 8_790_000 / 2508),
+])
+def test_ratios_match_hand_arithmetic(key, expected):
+    (r,) = grid.ratios([key])
+    assert r.value == pytest.approx(expected, rel=1e-12)
+    assert r.text(1).endswith("（推算）")
+
+
+def test_ratio_text_rounds_and_marks_derived():
+    (r,) = grid.ratios(["licheng-households-per-lane"])
+    assert r.text(1) == "119.6户/条（推算）"  # 17824 / 149 = 119.624…
+    assert r.place == "鲤城区" and not r.approx
+
+
+def test_ratio_refuses_counts_of_different_places():
+    with pytest.raises(ValueError, match="same place"):
+        grid.ratio("qz-licheng-households", "qz-shishi-lane-heads")
+
+
+@pytest.mark.parametrize("num, den, what", [
+    ("qz-tai-grid-households", "qz-tai-unit-grids", "range"),
+    ("qz-fig1-rank-powers", "qz-fig1-rank-finance", "rank"),
+    ("qz-politburo-opinion", "qz-villages-total", "date"),
+    ("qz-dehua-realname-rate", "qz-dehua-firms-wage-accounts", "not a count"),
+])
+def test_ratio_refuses_non_counts(num, den, what):
+    with pytest.raises(ValueError, match=what):
+        grid.ratio(num, den)
+
+
+def test_not_computable_ratios_say_why():
+    with pytest.raises(KeyError, match="街巷长人数"):
+        grid.ratios(["licheng-households-per-street-head"])
+    with pytest.raises(KeyError, match="unknown ratio"):
+        grid.ratios(["no-such-ratio"])
+    for key in grid.NOT_COMPUTABLE:
+        assert key not in grid.RATIOS
+
+
+def test_every_ratio_pairs_counts_of_one_place(register):
+    for num, den, _, _ in grid.RATIOS.values():
+        assert register.figure(num).group == register.figure(den).group
+
+
+def test_ratio_table_cites_inputs_as_spans():
+    html = grid.ratio_table(["jinjiang-arbiters-per-room"]).html
+    assert 'data-fig="qz-jinjiang-arbiters"' in html and 'data-fig="qz-jinjiang-rooms"' in html
+    assert "11.9人/个（推算）" in html  # 4933 / 415 = 11.887
+
+
+def test_plot_ratios_refuses_mixed_units():
+    with pytest.raises(ValueError, match="different units"):
+        grid.plot_ratios(["licheng-households-per-lane", "tai-units-per-area"])
+
+
+# ----------------------------------------------------------------------------
+# grid structures
+# ----------------------------------------------------------------------------
+
+def test_structure_table_levels_and_fan_out():
+    tab = grid.structure_table("南安市")
+    assert tab["count"].tolist() == [445, 3365, 3372]  # published 一级、二级、单元网格
+    assert math.isnan(tab["per_parent"].iloc[0])
+    assert tab["per_parent"].iloc[1] == pytest.approx(3365 / 445)
+    with pytest.raises(KeyError, match="known"):
+        grid.structure_table("厦门市")
+
+
+def test_plots_render_without_missing_glyphs(tmp_path):
+    from govlib.plotting import savefig
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        savefig(grid.plot_structures(title="网格层级"), tmp_path / "s.png")
+        ax = grid.plot_ratios(["nanan-l2-per-l1", "tai-units-per-area"])
+        savefig(ax.figure, tmp_path / "r.png")
+        rule = grid.unit_grid_rule()
+        units = grid.hypothetical_units(12, seed=3, n_large=1, large_above=rule.high)
+        savefig(grid.plot_plan(grid.size_grids(units, rule), title="示例"), tmp_path / "p.png")
+
+
+# ----------------------------------------------------------------------------
+# the rule
+# ----------------------------------------------------------------------------
+
+def test_register_rule_is_taishangs():
+    hh = grid.unit_grid_rule()
+    assert (hh.low, hh.high, hh.column) == (300, 500, "households")  # 每300-500户
+    assert hh.population_target == 1500  # 实有人口1500人左右
+    assert hh.published and "qz-tai-grid-households" in hh.describe()
+    gr = grid.unit_grid_rule(basis="groups")
+    assert (gr.low, gr.high, gr.column) == (3, 5, "groups")  # 或3-5个村民小组
+
+
+def test_custom_rule_ignores_register_and_is_labelled():
+    r = grid.unit_grid_rule("custom", low=10, high=20)
+    assert (r.low, r.high) == (10, 20) and not r.published
+    assert "自定义" in r.describe()
+    # custom bounds are not used when the register is chosen
+    assert grid.unit_grid_rule("register", low=10, high=20).low == 300
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"source": "custom", "low": 600, "high": 500}, "impossible"),
+    ({"source": "custom", "low": -1, "high": 500}, "low must not be negative"),
+    ({"source": "custom", "low": 0, "high": 0}, "high must be positive"),
+    ({"source": "custom", "low": float("nan"), "high": 5}, "finite"),
+    ({"source": "custom", "low": 300}, "needs both low and high"),
+    ({"source": "article"}, "source must be"),
+    ({"basis": "people"}, "basis must be"),
+])
+def test_bad_rules_are_refused(kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        grid.unit_grid_rule(**kwargs)
+
+
+def test_implied_totals_for_taishang():
+    out = grid.implied_totals("qz-tai-unit-grids", grid.unit_grid_rule())
+    assert out["low"] == 193 * 300 == 57_900
+    assert out["high"] == 193 * 500 == 96_500
+    assert out["population"] == 193 * 1500 == 289_500
+
+
+# ----------------------------------------------------------------------------
+# sizing on hand-made fixtures (rule 300–500 households)
+# ----------------------------------------------------------------------------
+
+RULE = grid.GridRule(low=300, high=500)
+
+
+def test_unique_valid_partition_is_found():
+    # only [200+150] [300] [250+100] works: 200+150+300 = 650 > 500, 200 < 300
+    plan = grid.size_grids(_units([200, 150, 300, 250, 100]), RULE)
+    assert plan.feasible
+    assert _members(plan) == ["u1、u2", "u3", "u4、u5"]
+    assert plan.grids["total"].tolist() == [350, 300, 350]
+
+
+def test_dp_places_all_where_greedy_strands_the_tail():
+    units = _units([300, 100, 250])
+    greedy = grid.size_grids(units, RULE, method="greedy")
+    # greedy: 300+100 = 400, +250 = 650 > 500 → close; tail 250 < 300 is stranded
+    assert _members(greedy) == ["u1、u2"]
+    assert greedy.unplaced["reason_code"].tolist() == ["tail_below_low"]
+    dp = grid.size_grids(units, RULE)
+    assert dp.feasible and _members(dp) == ["u1", "u2、u3"]  # 300 | 100+250 = 350
+
+
+def test_dp_balances_towards_the_middle():
+    # two full partitions exist:
+    #   [150+150 | 100+200+200] = (300, 500): squared deviations from 400 = 100² + 100² = 20000
+    #   [150+150+100 | 200+200] = (400, 400): 0 + 0 = 0  ← the balanced one
+    plan = grid.size_grids(_units([150, 150, 100, 200, 200]), RULE)
+    assert plan.grids["total"].tolist() == [400, 400]
+    # [160]*5: only 2 units (320) or 3 units (480) make a grid, so 5 = 2 + 3 or 3 + 2;
+    # both cost (320-400)² + (480-400)² = 12800, so either order is optimal
+    plan = grid.size_grids(_units([160] * 5), RULE)
+    assert sorted(plan.grids["n_units"].tolist()) == [2, 3]
+
+
+def test_oversized_unit_is_reported():
+    plan = grid.size_grids(_units([350, 600, 400]), RULE)
+    assert _members(plan) == ["u1", "u3"]
+    assert plan.unplaced["name"].tolist() == ["u2"]
+    assert plan.unplaced["reason_code"].tolist() == ["above_high"]
+    assert plan.uncovered == 600
+    assert "拆分" in plan.unplaced["reason"].iloc[0]
+
+
+def test_short_tail_is_reported():
+    # 450 + 100 = 550 > 500, and 100 < 300 alone
+    plan = grid.size_grids(_units([450, 100]), RULE)
+    assert _members(plan) == ["u1"]
+    assert plan.unplaced["reason_code"].tolist() == ["tail_below_low"]
+
+
+def test_whole_table_below_low_gives_no_grid():
+    plan = grid.size_grids(_units([50, 60]), RULE)
+    assert plan.n_grids == 0 and not plan.feasible
+    assert plan.unplaced["reason_code"].tolist() == ["tail_below_low"] * 2
+    assert plan.summary().set_index("项目").loc["未入格单元的户数合计", "数值"] == 110
+
+
+def test_run_that_cannot_fit_either_way():
+    # 250 < 300, 260 < 300, 250 + 260 = 510 > 500
+    plan = grid.size_grids(_units([250, 260]), RULE)
+    assert plan.n_grids == 0
+    assert plan.unplaced["reason_code"].tolist() == ["no_fit", "no_fit"]
+
+
+def test_small_unit_between_oversized_units():
+    plan = grid.size_grids(_units([600, 100, 700, 400]), RULE)
+    assert _members(plan) == ["u4"]
+    codes = dict(zip(plan.unplaced["name"], plan.unplaced["reason_code"]))
+    assert codes == {"u1": "above_high", "u2": "below_low", "u3": "above_high"}
+
+
+def test_groups_basis():
+    rule = grid.unit_grid_rule(basis="groups")  # 3–5 villager groups per grid
+    plan = grid.size_grids(_units([2, 1, 2, 3, 1, 1], column="groups"), rule)
+    assert plan.feasible
+    assert all(3 <= t <= 5 for t in plan.grids["total"])
+    assert plan.grids["n_units"].sum() == 6
+
+
+def test_population_is_summed_per_grid():
+    units = _units([200, 150, 300])
+    units["population"] = [600, 500, 900]
+    plan = grid.size_grids(units, RULE)
+    assert plan.grids["population"].tolist() == [1100, 900]
+
+
+# ----------------------------------------------------------------------------
+# exactness against brute force, and the rule on random fixtures
+# ----------------------------------------------------------------------------
+
+def _brute_force(h, low, high):
+    """Best cost over every labelling: each unit skipped, starts a group or continues one."""
+    target = (low + high) / 2
+    best = None
+    for labels in itertools.product("sbc", repeat=len(h)):
+        if labels and labels[0] == "c":
+            continue
+        if any(b == "c" and a == "s" for a, b in zip(labels, labels[1:])):
+            continue
+        groups, skipped = [], []
+        for x, lab in zip(h, labels):
+            if lab == "s":
+                skipped.append(x)
+            elif lab == "b":
+                groups.append(x)
+            else:
+                groups[-1] += x
+        if any(not low <= g <= high for g in groups):
+            continue
+        cost = (sum(skipped), len(skipped), sum((g - target) ** 2 for g in groups), len(groups))
+        best = cost if best is None or cost < best else best
+    return best
+
+
+def _plan_cost(plan):
+    t = plan.rule.target
+    return (plan.uncovered, len(plan.unplaced),
+            sum((g - t) ** 2 for g in plan.grids["total"]), plan.n_grids)
+
+
+def test_dp_matches_brute_force_on_random_fixtures(rng):
+    for _ in range(60):
+        n = int(rng.integers(1, 8))
+        h = rng.integers(0, 320, n).tolist()
+        low = int(rng.integers(50, 300))
+        high = low + int(rng.integers(0, 250))
+        rule = grid.GridRule(low=low, high=high)
+        plan = grid.size_grids(_units(h), rule)
+        best = _brute_force(h, low, high)
+        assert _plan_cost(plan) == pytest.approx(best), (h, low, high)
+        # feasible exactly when some labelling skips nothing
+        assert plan.feasible == (best[1] == 0), (h, low, high)
+
+
+def test_every_grid_respects_the_rule(rng):
+    rule = grid.unit_grid_rule()
+    for seed in rng.integers(0, 10_000, 15):
+        units = grid.hypothetical_units(30, seed=int(seed), n_large=2, large_above=rule.high)
+        for method in ("dp", "greedy"):
+            plan = grid.size_grids(units, rule, method=method)
+            assert plan.grids["total"].between(rule.low, rule.high).all()
+            # grids are runs of consecutive units, in order, and no unit is used twice
+            placed = plan.units["grid"].dropna().astype(int).tolist()
+            assert placed == sorted(placed)
+            assert plan.grids["n_units"].sum() + len(plan.unplaced) == len(units)
+            assert set(plan.unplaced["reason_code"]) <= {"above_high", "tail_below_low", "below_low", "no_fit"}
+            assert (plan.unplaced.loc[plan.unplaced["households"] > rule.high, "reason_code"] == "above_high").all()
+        # the exact plan never leaves more households out than the greedy one
+        assert grid.size_grids(units, rule).uncovered <= grid.size_grids(units, rule, method="greedy").uncovered
+
+
+# ----------------------------------------------------------------------------
+# bad input
+# ----------------------------------------------------------------------------
+
+def test_empty_table_is_refused():
+    with pytest.raises(DataError, match="empty"):
+        grid.size_grids(_units([]), RULE)
+
+
+def test_negative_households_name_the_row_and_column():
+    with pytest.raises(DataError, match="must not be negative") as exc:
+        grid.size_grids(_units([100, -5, 300]), RULE)
+    msg = str(exc.value)
+    assert "row 2 (u2)" in msg and "column 'households'" in msg and "-5" in msg
+
+
+@pytest.mark.parametrize("values, match", [
+    ([100, "many"], "must be a number"),
+    ([100, float("nan")], "must be a number"),
+    ([100, 2.5], "whole number"),
+])
+def test_bad_values_are_refused(values, match):
+    with pytest.raises(DataError, match=match):
+        grid.size_grids(_units(values), RULE)
+
+
+def test_missing_column_and_wrong_type():
+    with pytest.raises(DataError, match="households.*missing column"):
+        grid.size_grids(pd.DataFrame({"name": ["a"], "hh": [300]}), RULE)
+    with pytest.raises(DataError, match="DataFrame"):
+        grid.size_grids([300, 400], RULE)
+    with pytest.raises(ParameterError, match="method"):
+        grid.size_grids(_units([300]), RULE, method="random")
+    with pytest.raises(ParameterError, match="GridRule"):
+        grid.size_grids(_units([300]), (300, 500))
+
+
+# ----------------------------------------------------------------------------
+# staff and hypothetical units
+# ----------------------------------------------------------------------------
+
+def test_staff_plan_rounds_up_per_role():
+    plan = grid.size_grids(_units([200, 150, 300, 250, 100]), RULE)  # 3 grids
+    staff = grid.staff_plan(plan, {"网格员": 1, "社区民警": 0.5})
+    assert staff.set_index("role")["staff"].to_dict() == {"网格员": 3, "社区民警": 2}  # 3×1; ⌈3×0.5⌉ = 2
+    assert grid.staff_plan(193, {"网格员": 1})["staff"].iloc[0] == 193
+
+
+@pytest.mark.parametrize("n, per_grid, match", [
+    (3, {"网格员": -1}, "non-negative"),
+    (3, {}, "at least one role"),
+    (-1, {"网格员": 1}, "non-negative whole"),
+])
+def test_staff_plan_bad_input(n, per_grid, match):
+    with pytest.raises(ParameterError, match=match):
+        grid.staff_plan(n, per_grid)
+
+
+def test_hypothetical_units_are_marked_seeded_and_carry_the_mark():
+    a = grid.hypothetical_units(20, seed=11, n_large=2, large_above=500)
+    b = grid.hypothetical_units(20, seed=11, n_large=2, large_above=500)
+    pd.testing.assert_frame_equal(a, b)
+    assert provenance(a)["kind"] == "hypothetical"
+    assert (a["households"] > 500).sum() >= 2
+    assert list(a.columns) == ["name", "households", "groups", "population"]
+    plan = grid.size_grids(a, grid.unit_grid_rule())
+    assert provenance(plan.grids)["kind"] == "hypothetical"
+    with pytest.raises(ParameterError, match="large_above"):
+        grid.hypothetical_units(5, seed=1, n_large=1)
+    with pytest.raises(ParameterError, match="n must be"):
+        grid.hypothetical_units(0, seed=1)
