@@ -152,3 +152,328 @@ def test_draw_ladder_numbers_rungs():
     _render_without_glyph_warnings(fig)
     fig2 = draw_ladder(["甲", "乙"], numbering="第{}步", title="流程")
     assert "第2步" in _drawn_texts(fig2)
+
+
+# ----------------------------------------------------------------------------
+# the diagnostic instrument
+# ----------------------------------------------------------------------------
+
+from govlib.errors import DataError, ParameterError  # noqa: E402
+from govlib.frameworks import (Instrument, alpha_by_dimension, community_scores, compare_communities,  # noqa: E402
+                               cronbach_alpha, draw_comparison, draw_radar, read_responses, recode,
+                               respondent_scores, validate_responses, weakest_dimension)
+
+
+@pytest.fixture
+def mini():
+    return Instrument(FW_DATA / "mini.yaml")
+
+
+@pytest.fixture
+def mini_answers(mini):
+    return read_responses(FW_DATA / "mini_good.csv", mini)
+
+
+def test_pujiang_instrument_has_one_item_per_leaf_and_three_dimensions():
+    inst = Instrument("pujiang")
+    assert inst.item_ids == [n.id for n in leaves("pujiang")]
+    assert list(inst.dimensions.values()) == ["主体", "能力", "机制"]
+    # problems are reverse-coded, remedies are not
+    assert all(it.reverse == (it.kind == "problem") for it in inst.items)
+    assert inst.axes("group")[:2] == ["主体·困局", "主体·对策"]
+
+
+def test_instrument_needs_dimensions_and_item_statements():
+    with pytest.raises(DataError, match="no children of kind 'dimension'"):
+        Instrument("yihe")
+    with pytest.raises(DataError, match=r"column 'b2': leaf has no item_zh"):
+        Instrument(FW_DATA / "mini_no_items.yaml")
+    with pytest.raises(ParameterError, match="scale"):
+        Instrument(FW_DATA / "mini.yaml", scale=(5, 1))
+
+
+def test_unknown_dimension_names_the_known_ones(mini):
+    with pytest.raises(ParameterError, match="甲（d1）"):
+        mini.items_of("丙")
+
+
+def test_cronbach_alpha_hand_computed():
+    # items (columns) x respondents (rows):
+    #   1 2 2 / 2 3 3 / 3 3 4 / 4 4 5
+    # item variances (ddof=1): 5/3, 2/3, 5/3 -> sum 4
+    # row totals 5, 8, 10, 13 (mean 9): squared deviations 16+1+1+16 = 34 -> var 34/3
+    # alpha = 3/2 * (1 - 4 / (34/3)) = 3/2 * 22/34 = 33/34
+    data = [[1, 2, 2], [2, 3, 3], [3, 3, 4], [4, 4, 5]]
+    assert cronbach_alpha(data) == pytest.approx(33 / 34)
+
+
+def test_cronbach_alpha_rejects_degenerate_input():
+    with pytest.raises(ValueError, match="at least 2 items"):
+        cronbach_alpha([[1], [2]])
+    with pytest.raises(ValueError, match="at least 2 respondents"):
+        cronbach_alpha([[1, 2]])
+    with pytest.raises(ValueError, match="does not vary"):
+        cronbach_alpha([[3, 3], [3, 3]])
+    with pytest.raises(ValueError, match="missing"):
+        cronbach_alpha([[1, 2], [float("nan"), 3]])
+
+
+def test_reverse_coding_and_scores_hand_computed(mini, mini_answers):
+    rec = recode(mini_answers, mini)
+    # a2 is reverse-coded: 6 - (2, 1, 4, 3) = (4, 5, 2, 3); the others are unchanged
+    assert list(rec["a2"]) == [4, 5, 2, 3]
+    assert list(rec["b2"]) == [3, 5, 1, 2]
+    per = respondent_scores(mini_answers, mini)
+    # 甲 = mean(a1, recoded a2): (4+4)/2, (5+5)/2, (2+2)/2, (3+3)/2
+    assert list(per["甲"]) == [4.0, 5.0, 2.0, 3.0]
+    # 乙 = mean(b1, b2): (3+3)/2, (4+5)/2, (2+1)/2, (3+2)/2
+    assert list(per["乙"]) == [3.0, 4.5, 1.5, 2.5]
+    com = community_scores(mini_answers, mini)
+    # 甲社区: 甲 (4+5)/2 = 4.5, 乙 (3+4.5)/2 = 3.75; 乙社区: 甲 (2+3)/2 = 2.5, 乙 (1.5+2.5)/2 = 2.0
+    assert com.loc["甲社区"].tolist() == [4.5, 3.75]
+    assert com.loc["乙社区"].tolist() == [2.5, 2.0]
+    assert weakest_dimension(mini_answers, mini, "甲社区") == "乙"
+    table = compare_communities(mini_answers, mini)
+    assert table.loc["乙社区", "人数"] == 2
+    assert table.loc["乙社区", "总均分"] == pytest.approx((2.5 + 2.0) / 2)
+
+
+def test_alpha_by_dimension_hand_computed(mini, mini_answers):
+    a = alpha_by_dimension(mini_answers, mini)
+    # 甲: a1 = (4,5,2,3) and recoded a2 = (4,5,2,3) are identical -> alpha = 2 * (1 - 2v / 4v) = 1
+    assert a.loc["甲", "alpha"] == pytest.approx(1.0)
+    # 乙: b1 = (3,4,2,3) var 2/3; b2 = (3,5,1,2) var 8.75/3; totals (6,9,3,5) var 18.75/3
+    #     alpha = 2 * (1 - (2/3 + 8.75/3) / (18.75/3)) = 2 * (1 - 10.75/18.75) = 16/18.75
+    assert a.loc["乙", "alpha"] == pytest.approx(16 / 18.75)
+    assert a.loc["乙", "题目数"] == 2 and a.loc["乙", "人数"] == 4
+
+
+def test_alpha_within_one_community_and_unknown_community(mini, mini_answers):
+    # 甲社区 only: b1 = (3,4), b2 = (3,5): item variances 0.5 and 2; totals (6,9) variance 4.5
+    # alpha = 2 * (1 - 2.5/4.5) = 2 * 2/4.5 = 8/9
+    a = alpha_by_dimension(mini_answers, mini, community="甲社区")
+    assert a.loc["乙", "alpha"] == pytest.approx(8 / 9)
+    with pytest.raises(ParameterError, match="unknown community '丙社区'; the data hold 甲社区, 乙社区"):
+        alpha_by_dimension(mini_answers, mini, community="丙社区")
+
+
+def test_missing_item_column_is_named(mini):
+    with pytest.raises(DataError, match=r"mini_missing_item.csv, line 1, column 'b2': missing item column"):
+        read_responses(FW_DATA / "mini_missing_item.csv", mini)
+
+
+def test_values_outside_the_scale_name_line_and_column(mini):
+    with pytest.raises(DataError) as err:
+        read_responses(FW_DATA / "mini_out_of_scale.csv", mini)
+    msgs = [str(p) for p in err.value.problems]
+    # line 1 is a comment, line 2 the header: r2 is on line 4, r3 on line 5
+    assert any("line 4, column 'a2': value outside the scale 1–5 (got '6')" in m for m in msgs)
+    assert any("line 5, column 'b1': value outside the scale 1–5 (got '0')" in m for m in msgs)
+    assert len(msgs) == 2
+
+
+def test_text_blank_and_fractional_answers_are_rejected(mini):
+    with pytest.raises(DataError) as err:
+        read_responses(FW_DATA / "mini_not_numbers.csv", mini)
+    msgs = "\n".join(str(p) for p in err.value.problems)
+    assert "line 2, column 'a2': not a number; must be a whole number from 1 to 5 (got '同意')" in msgs
+    assert "line 3, column 'a2': missing answer" in msgs
+    assert "line 3, column 'b2': not a whole number" in msgs
+
+
+def test_unknown_community_column_is_named(mini):
+    with pytest.raises(DataError, match="unknown community column: no column named 'community'"):
+        read_responses(FW_DATA / "mini_unknown_community_col.csv", mini)
+    # the right name can be passed
+    df = read_responses(FW_DATA / "mini_unknown_community_col.csv", mini, community_col="社区")
+    assert list(df["社区"]) == ["甲社区"]
+
+
+def test_unknown_column_suggests_the_item(mini):
+    with pytest.raises(DataError) as err:
+        read_responses(FW_DATA / "mini_unknown_column.csv", mini)
+    msgs = "\n".join(str(p) for p in err.value.problems)
+    assert "column 'b2': missing item column" in msgs
+    assert "column 'b22': unknown column: not an item of mini; did you mean 'b2'?" in msgs
+
+
+def test_duplicate_respondent_and_empty_community(mini):
+    with pytest.raises(DataError) as err:
+        read_responses(FW_DATA / "mini_duplicates.csv", mini)
+    msgs = "\n".join(str(p) for p in err.value.problems)
+    assert "line 3, column 'respondent': duplicate respondent id (also on line 2)" in msgs
+    assert "line 3, column 'community': empty cell; every row needs a community name" in msgs
+
+
+def test_missing_file(mini, tmp_path):
+    with pytest.raises(DataError, match="file not found"):
+        read_responses(tmp_path / "nope.csv", mini)
+
+
+def test_one_row_per_community_accepts_averages(mini):
+    df = read_responses(FW_DATA / "mini_per_community.csv", mini)
+    com = community_scores(df, mini)
+    # 甲社区: 甲 = (4.5 + (6 - 1.5)) / 2 = 4.5; 乙 = (3.5 + 4) / 2 = 3.75
+    assert com.loc["甲社区"].tolist() == [4.5, 3.75]
+    with pytest.raises(ParameterError, match="one row per respondent"):
+        alpha_by_dimension(df, mini)
+
+
+def test_validate_dataframe_reports_csv_lines(mini):
+    import pandas as pd
+
+    df = pd.DataFrame({"respondent": ["x", "y"], "community": ["甲", "甲"], "a1": [1, 2], "a2": [3, 9],
+                       "b1": [1, 1], "b2": [2, 2]})
+    with pytest.raises(DataError, match=r"line 3, column 'a2': value outside the scale"):
+        validate_responses(df, mini)
+
+
+def test_radar_and_comparison_charts(mini, mini_answers):
+    from govlib.synthetic import mark
+
+    mark(mini_answers, "hypothetical", "测试")
+    scores = community_scores(mini_answers, mini, level="dimension")
+    with pytest.raises(ValueError, match="at least 3 axes"):
+        draw_radar(scores)
+    inst = Instrument("pujiang")
+    from govlib.frameworks import load_class_data
+
+    data = load_class_data()
+    fig = draw_radar(community_scores(data, inst, level="group"), communities=["示例社区B"], title="诊断")
+    texts = [t.get_text() for t in fig.texts]
+    assert any("虚构示例" in t for t in texts)  # the synthetic mark reaches the caption
+    _render_without_glyph_warnings(fig)
+    with pytest.raises(ParameterError, match="unknown community '示例社区Z'"):
+        draw_radar(community_scores(data, inst), communities=["示例社区Z"])
+    fig2 = draw_comparison(data, inst, title="比较")
+    assert [t.get_text() for t in fig2.axes[0].get_xticklabels()] == ["主体", "能力", "机制"]
+    _render_without_glyph_warnings(fig2)
+
+
+# ----------------------------------------------------------------------------
+# the synthetic class data set
+# ----------------------------------------------------------------------------
+
+def test_class_data_file_matches_its_generator():
+    from govlib.frameworks.classdata import CLASS_CSV, class_csv_text
+
+    assert CLASS_CSV.read_bytes() == class_csv_text().encode("utf-8")
+
+
+def test_class_data_is_marked_and_shaped():
+    from govlib.frameworks import load_class_data
+    from govlib.frameworks.classdata import CLASS_CSV, CLASS_N, CLASS_PROFILES
+    from govlib.synthetic import provenance
+
+    assert CLASS_CSV.read_text(encoding="utf-8").startswith("# 合成数据")
+    df = load_class_data()
+    assert provenance(df)["kind"] == "hypothetical"
+    assert len(df) == CLASS_N * len(CLASS_PROFILES)
+    assert set(df["community"]) == set(CLASS_PROFILES)
+    assert all(name.startswith("示例社区") for name in CLASS_PROFILES)
+
+
+def test_class_data_recovers_the_weakest_dimension_of_each_profile():
+    # each invented profile has a different lowest dimension; the scores should find it
+    from govlib.frameworks import load_class_data
+    from govlib.frameworks.classdata import CLASS_PROFILES
+
+    inst = Instrument("pujiang")
+    df = load_class_data()
+    for name, prof in CLASS_PROFILES.items():
+        lowest = inst.dimensions[min(prof, key=prof.get)]
+        assert weakest_dimension(df, inst, name) == lowest
+
+
+def test_make_class_data_rejects_bad_profiles():
+    from govlib.frameworks import make_class_data
+
+    with pytest.raises(ParameterError, match="lacks dimension"):
+        make_class_data(profiles={"示例社区X": {"subject": 0.0}})
+    with pytest.raises(ParameterError, match="at least 2"):
+        make_class_data(n=1)
+
+
+# ----------------------------------------------------------------------------
+# the cross-case matrix
+# ----------------------------------------------------------------------------
+
+from govlib.frameworks import (case_distance, cell_table, count_at_least, draw_crosscase, emphasis,  # noqa: E402
+                               level_matrix, load_crosscase)
+
+
+def test_crosscase_file_codes_every_article_on_every_dimension():
+    cc = load_crosscase()
+    assert [c.id for c in cc.cases] == ["pujiang", "xiamen", "yihe", "chengdu", "quanzhou"]
+    dims = [d.id for d in cc.dimensions]
+    assert {"subject", "capacity", "mechanism"} <= set(dims)
+    m = level_matrix(cc)
+    assert m.shape == (len(dims), 5)
+    t = cell_table(cc)
+    assert len(t) == 5 * len(dims) and t["出处"].str.strip().ne("").all()
+
+
+def test_crosscase_pujiang_codes_its_own_three_dimensions_as_core():
+    # the Pujiang article is built on the subject-capacity-mechanism framework
+    e = emphasis(case="蒲江")
+    assert {"主体", "能力", "机制"} <= set(e["维度"])
+
+
+def test_crosscase_tools_on_a_hand_made_matrix():
+    cc = load_crosscase(FW_DATA / "mini_crosscase.yaml")
+    # levels: 蒲江 (主体 3, 网格 1), 厦门 (主体 1, 网格 1): mean |difference| = (2 + 0) / 2
+    assert case_distance(cc, "pujiang", "厦门") == 1.0
+    assert count_at_least(cc, "主体", 2) == 1
+    assert count_at_least(cc, "grid", 1) == 2
+    with pytest.raises(ParameterError, match="unknown case '泉州'"):
+        case_distance(cc, "pujiang", "泉州")
+    with pytest.raises(ParameterError, match="level must be one of 0, 1, 2, 3"):
+        count_at_least(cc, "grid", 4)
+
+
+def _broken_crosscase(tmp_path, edit):
+    import yaml
+
+    raw = yaml.safe_load((FW_DATA / "mini_crosscase.yaml").read_text(encoding="utf-8"))
+    edit(raw)
+    p = tmp_path / "cc.yaml"
+    p.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda r: r["coding"]["xiamen"].pop("grid"), "column 'coding.xiamen.grid': missing cell"),
+    (lambda r: r["coding"]["xiamen"]["grid"].update(level=5), "column 'coding.xiamen.grid.level': level must be"),
+    (lambda r: r["coding"]["xiamen"].update(wangge={"level": 1, "note_zh": "x", "locator": "y"}),
+     "column 'coding.xiamen.wangge': unknown dimension"),
+    (lambda r: r["coding"]["pujiang"]["subject"].update(locator="  "),
+     "column 'coding.pujiang.subject.locator'"),
+    (lambda r: r["coding"]["pujiang"]["subject"].pop("locator"), "column 'coding.pujiang.subject.locator'"),
+    (lambda r: r["cases"][1].update(id="shanghai"), "unknown source id 'shanghai'"),
+    (lambda r: r["cases"][1].update(framework="nope"), "column 'cases.1.framework': no framework file"),
+    (lambda r: r["levels"].pop(1), "levels must be numbered 0, 1, 2"),
+    (lambda r: r.pop("coding"), "column 'coding'"),
+])
+def test_crosscase_errors_name_the_key(tmp_path, edit, message):
+    p = _broken_crosscase(tmp_path, edit)
+    with pytest.raises(DataError) as err:
+        load_crosscase(p)
+    assert message in str(err.value)
+    assert "cc.yaml" in str(err.value)
+
+
+def test_crosscase_yaml_syntax_error_names_the_line(tmp_path):
+    p = tmp_path / "bad.yaml"
+    p.write_text("title_zh: x\nlevels: [0, 1\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"bad.yaml, line \d+: not valid YAML"):
+        load_crosscase(p)
+
+
+def test_crosscase_heatmap_shows_every_label():
+    cc = load_crosscase()
+    fig = draw_crosscase(cc)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [c.label_zh for c in cc.cases]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [d.label_zh for d in cc.dimensions]
+    assert len(ax.texts) == len(cc.cases) * len(cc.dimensions)
+    _render_without_glyph_warnings(fig)

@@ -137,3 +137,13 @@ def node_table(fw_or_node, *, kinds=None, max_depth: int | None = None):
 
     walk(start, 0, None)
     return pd.DataFrame(rows, columns=["id", "depth", "parent", "kind", "类型", "名称", "出处", "说明"])
+
+
+def parent_of(fw_or_node, node_id: str) -> Node:
+    """The parent of node *node_id* (raises ``KeyError`` for the start node or an unknown id)."""
+    for n in iter_nodes(fw_or_node):
+        for c in n.children:
+            if c.id == node_id:
+                return n
+    find_node(fw_or_node, node_id)  # raises with suggestions when unknown
+    raise KeyError(f"node {node_id!r} is the top of the tree and has no parent")
