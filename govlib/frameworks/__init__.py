@@ -18,7 +18,7 @@ Examples
 >>> fig = draw_framework("pujiang", max_depth=2)   # doctest: +SKIP
 """
 
-from govlib.frameworks.classdata import load_class_data, make_class_data, write_class_data
+from govlib.frameworks.classdata import class_data, load_class_data, make_class_data, write_class_data
 from govlib.frameworks.crosscase import (CrossCase, case_distance, cell_table, count_at_least, distance_matrix,
                                          draw_crosscase, emphasis, level_matrix, load_crosscase)
 from govlib.frameworks.diagram import KIND_STYLE, draw_framework, draw_ladder, ladder_steps, wrap_label
@@ -32,6 +32,7 @@ from govlib.frameworks.tree import (KIND_ZH, as_framework, as_node, count_kind, 
 
 __all__ = [
     "KIND_STYLE", "KIND_ZH", "CrossCase", "Instrument", "alpha_by_dimension", "as_framework", "as_node",
+    "class_data",
     "case_distance", "cell_table", "check_community", "communities", "community_scores",
     "compare_communities", "count_at_least", "count_kind", "cronbach_alpha", "distance_matrix",
     "draw_comparison", "draw_crosscase", "draw_framework", "draw_ladder", "draw_radar", "emphasis",

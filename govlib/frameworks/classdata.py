@@ -126,3 +126,29 @@ def load_class_data(path: str | Path = CLASS_CSV, instrument: Instrument | None 
 
     inst = instrument or Instrument("pujiang")
     return mark(read_responses(path, inst), "hypothetical", HOW)
+
+
+def class_data(seed: int = CLASS_SEED, n: int = CLASS_N, instrument: Instrument | None = None):
+    """The class data for a lesson: the saved file for the default seed and size, else regenerated.
+
+    Parameters
+    ----------
+    seed : int
+        A lesson's ``seed`` parameter.
+    n : int
+        Respondents per community.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Checked answers (as from :func:`~govlib.frameworks.instrument.validate_responses`),
+        marked hypothetical.
+    """
+    from govlib.frameworks.instrument import validate_responses
+    from govlib.synthetic import mark
+
+    inst = instrument or Instrument("pujiang")
+    if seed == CLASS_SEED and n == CLASS_N:
+        return load_class_data(instrument=inst)
+    df = make_class_data(inst, seed=seed, n=n)
+    return mark(validate_responses(df, inst, source=f"make_class_data(seed={seed}, n={n})"), "hypothetical", HOW)

@@ -117,6 +117,11 @@ class CrossCase(BaseModel):
         raise ParameterError(f"unknown dimension {dimension!r}; expected one of "
                              + "、".join(f"{d.label_zh}（{d.id}）" for d in self.dimensions))
 
+    def get_case(self, case: str) -> Case:
+        """The :class:`Case` entry of a case id or label (with its ``framework`` file name)."""
+        cid = self.case_id(case)
+        return next(c for c in self.cases if c.id == cid)
+
     def label(self, case_or_dimension: str) -> str:
         """Chinese label of a case or dimension id."""
         for x in [*self.cases, *self.dimensions]:

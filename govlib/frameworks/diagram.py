@@ -30,7 +30,7 @@ KIND_STYLE: dict[str, tuple[str, str, str]] = {
     "component": ("#d5efec", "#2a8c82", "#0f3d38"),
     "rule": ("#efe3d0", "#8b5a2b", "#3d2710"),
     "step": ("#fff1b8", "#b8860b", "#4a3604"),
-    "actor": ("#dde3f7", "#2f3f8f", "#121b45"),
+    "actor": ("#ffffff", "#1f3a93", "#1f3a93"),
     "constraint": ("#f3d8e5", "#a23b72", "#47142f"),
     "path": ("#e6f2cc", "#6b8e23", "#2b3a0c"),
 }
@@ -217,7 +217,7 @@ def draw_framework(fw_or_node, *, ax=None, max_depth: int | None = None, title: 
         root = _build(start, 0, max_depth, wrap)
         w, h, col_x, col_w = _layout(root, fs)
         kinds = [k for k in KIND_STYLE if any(b.node.kind == k for b in _walk(root))]
-        top = 2.4 * fs if title else 0.6 * fs
+        top = 3.0 * fs if title else 0.6 * fs
         bottom = 0.6 * fs
         leg_rows = 0
         if legend:

@@ -290,7 +290,7 @@ def draw_comparison(responses, instrument: Instrument, *, ax=None, title: str | 
         ax.set_title(title)
     cap = mark_caption(caption or "", responses) if (caption or _marked(responses)) else None
     if cap:
-        fig.text(0.5, -0.06, _wrap(cap, 44), ha="center", va="top", fontsize=8.5, color="#444444")
+        fig.text(0.5, -0.09, _wrap(cap, 44), ha="center", va="top", fontsize=8.5, color="#444444")
     return fig
 
 

@@ -118,7 +118,8 @@ def node_table(fw_or_node, *, kinds=None, max_depth: int | None = None):
     Returns
     -------
     pandas.DataFrame
-        Columns ``id, depth, parent, kind, 类型, 名称, 出处, 说明``.
+        Columns ``id, depth, parent, kind, 类型, 名称, 出处, 说明, 下级条数``
+        (下级条数: how many children the node has in the file).
     """
     import pandas as pd
 
@@ -131,12 +132,12 @@ def node_table(fw_or_node, *, kinds=None, max_depth: int | None = None):
         if kinds is None or n.kind in kinds:
             rows.append({"id": n.id, "depth": d, "parent": parent, "kind": n.kind,
                          "类型": KIND_ZH[n.kind], "名称": n.label_zh, "出处": n.locator,
-                         "说明": n.note_zh or ""})
+                         "说明": n.note_zh or "", "下级条数": len(n.children)})
         for c in n.children:
             walk(c, d + 1, n.id)
 
     walk(start, 0, None)
-    return pd.DataFrame(rows, columns=["id", "depth", "parent", "kind", "类型", "名称", "出处", "说明"])
+    return pd.DataFrame(rows, columns=["id", "depth", "parent", "kind", "类型", "名称", "出处", "说明", "下级条数"])
 
 
 def parent_of(fw_or_node, node_id: str) -> Node:

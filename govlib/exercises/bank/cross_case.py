@@ -1,0 +1,76 @@
+"""Exercises of the lesson ``cross-case`` (跨案例比较): answers computed from ``data/crosscase.yaml``,
+so they follow an instructor's edits of the coding."""
+
+from __future__ import annotations
+
+from govlib.exercises.core import discussion, exercise
+
+LESSON = "cross-case"
+SCM = ("subject", "capacity", "mechanism")
+
+
+def _cc():
+    from govlib.frameworks import load_crosscase
+
+    return load_crosscase()
+
+
+@exercise("cross-case-1", lesson=LESSON, variable="ans_cc1", kind="recompute", answer="number",
+          prompt_zh="所选案例在全部维度上的平均编码等级是多少（保留两位小数）？",
+          hint_zh="把该案例一列的等级（0–3）相加，再除以维度个数。", tol=0.01, params=("case",))
+def _cc1(case):
+    cc = _cc()
+    cid = cc.case_id(case)
+    levels = [cc.coding[cid][d.id].level for d in cc.dimensions]
+    return round(sum(levels) / len(levels), 2)
+
+
+@exercise("cross-case-2", lesson=LESSON, variable="ans_cc2", kind="interpret", answer="int",
+          prompt_zh="在所选维度上，有几篇文章达到了“展开论述”或更高的等级？",
+          hint_zh="看热图中该维度一行：等级2（展开论述）和3（核心主题）都算。", tol=0, params=("dimension",))
+def _cc2(dimension):
+    from govlib.frameworks import count_at_least
+
+    return count_at_least(_cc(), dimension, 2)
+
+
+@exercise("cross-case-3", lesson=LESSON, variable="ans_cc3", kind="apply", answer="number",
+          prompt_zh="用“平均绝对差”衡量两篇文章编码剖面的差异：对每个维度求两者等级之差的绝对值，再求平均。"
+                    "所选两篇文章的平均绝对差是多少（保留两位小数）？",
+          hint_zh="差异为0表示两篇文章在每个维度上着墨程度相同；数值越大差异越大。",
+          tol=0.01, params=("case_a", "case_b"))
+def _cc3(case_a, case_b):
+    from govlib.frameworks import case_distance
+
+    return round(case_distance(_cc(), case_a, case_b), 2)
+
+
+def _scm_labels() -> tuple[str, ...]:
+    cc = _cc()
+    return tuple(cc.label(d) for d in SCM)
+
+
+@exercise("cross-case-4", lesson=LESSON, variable="ans_cc4", kind="diagnose", answer="choice",
+          prompt_zh="用蒲江的“主体-能力-机制”三维框架去读所选案例：它在这三维中着墨最多的是哪一维？"
+                    "（等级并列时取三维中排在前面的一维）",
+          hint_zh="只比较主体、能力、机制三行在该案例一列中的等级。",
+          choices=_scm_labels(), params=("case",))
+def _cc4(case):
+    cc = _cc()
+    cid = cc.case_id(case)
+    best = max(SCM, key=lambda d: (cc.coding[cid][d].level, -SCM.index(d)))
+    return cc.label(best)
+
+
+discussion(
+    "cross-case-5", lesson=LESSON, variable="ans_cc5",
+    prompt_zh="编码矩阵是研究者的判断，不是文章自己给出的数字。请任选矩阵中的一格，回到原文对应段落，"
+              "说明你同意还是不同意这一等级，并提出你认为更合适的等级与理由；再谈谈：五篇文章体裁不同"
+              "（学术论文、经验总结、新闻摘编、残篇），直接比较等级高低有什么风险？",
+    rubric_zh=(
+        "能按出处找到原文段落，用自己的话复述该段与该维度有关的内容。",
+        "改动或维持等级的理由与等级定义（未涉及/提及/展开论述/核心主题）对应，而不是凭印象。",
+        "指出体裁与篇幅对编码的影响：短的新闻摘编、残缺文本容易显得“未涉及”，不等于当地没有这项工作。",
+        "提出至少一项改进比较的办法，如两人独立编码再核对、按篇幅加权、只比较同类文本。",
+    ),
+)

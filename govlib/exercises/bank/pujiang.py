@@ -1,0 +1,91 @@
+"""Exercises of the lesson ``pujiang`` (蒲江：主体-能力-机制): answers computed from the register,
+the Pujiang framework and the synthetic class data (never typed)."""
+
+from __future__ import annotations
+
+from govlib.exercises.core import discussion, exercise
+
+LESSON = "pujiang"
+#: the five kinds of demonstration sites the article counts (the smart estate lies inside the resettlement areas)
+DEMO_IDS = ("pj-demo-urban-communities", "pj-demo-ethnic-communities", "pj-demo-industrial-communities",
+            "pj-demo-urban-estates", "pj-resettlement-areas")
+_DIMS = ("主体", "能力", "机制")
+
+
+def _data(seed: int):
+    from govlib.frameworks import class_data
+
+    return class_data(seed=seed)
+
+
+def _inst():
+    from govlib.frameworks import Instrument
+
+    return Instrument("pujiang")
+
+
+@exercise("pujiang-1", lesson=LESSON, variable="ans_pj1", kind="recompute", answer="int",
+          prompt_zh="蒲江县分类推进的五类示范建设对象（城镇、民族、产业三类示范社区，示范城镇居民小区，搬迁集中居住区）合计多少个？",
+          hint_zh="把五类相加；首批智慧小区已经包含在搬迁集中居住区之内，不要重复计算。", tol=0)
+def _pj1():
+    from govlib.data import value
+
+    return int(sum(value(i) for i in DEMO_IDS))
+
+
+@exercise("pujiang-2", lesson=LESSON, variable="ans_pj2", kind="apply", answer="number",
+          prompt_zh="在合成班级数据中，所诊断社区在练习维度上的平均得分是多少（反向题先按6减原分转换，保留两位小数）？",
+          hint_zh="先把反向题转换，再求每位答卷人在该维度各题的平均分，最后对该社区的答卷人求平均。",
+          tol=0.01, params=("community", "focus_dimension", "seed"))
+def _pj2(community, focus_dimension, seed):
+    from govlib.frameworks import community_scores
+
+    scores = community_scores(_data(seed), _inst())
+    return round(float(scores.loc[community, focus_dimension]), 2)
+
+
+@exercise("pujiang-3", lesson=LESSON, variable="ans_pj3", kind="recompute", answer="number",
+          prompt_zh="只用所诊断社区的答卷，计算练习维度的克朗巴赫 alpha 系数（反向题先转换，保留两位小数）。",
+          hint_zh="alpha = k/(k-1)·(1 − 各题方差之和 / 总分方差)，方差用样本方差（ddof=1）。",
+          tol=0.01, params=("community", "focus_dimension", "seed"))
+def _pj3(community, focus_dimension, seed):
+    from govlib.frameworks import alpha_by_dimension
+
+    a = alpha_by_dimension(_data(seed), _inst(), community=community)
+    return round(float(a.loc[focus_dimension, "alpha"]), 2)
+
+
+@exercise("pujiang-4", lesson=LESSON, variable="ans_pj4", kind="diagnose", answer="choice",
+          prompt_zh="按合成班级数据，所诊断社区最薄弱的是主体、能力、机制中的哪一维？",
+          hint_zh="比较该社区三个维度的平均得分（反向题已转换，分数越高越好），取最低者。",
+          choices=_DIMS, params=("community", "seed"))
+def _pj4(community, seed):
+    from govlib.frameworks import weakest_dimension
+
+    return weakest_dimension(_data(seed), _inst(), community)
+
+
+@exercise("pujiang-5", lesson=LESSON, variable="ans_pj5", kind="interpret", answer="int",
+          prompt_zh="分别在三个示例社区内部计算练习维度的 alpha 系数：有几个社区达到了参考阈值？",
+          hint_zh="对每个社区单独计算该维度的 alpha，与参数 alpha_threshold 比较（大于或等于即算达到）。",
+          tol=0, params=("focus_dimension", "alpha_threshold", "seed"))
+def _pj5(focus_dimension, alpha_threshold, seed):
+    from govlib.frameworks import alpha_by_dimension, communities
+
+    data, inst = _data(seed), _inst()
+    return sum(1 for c in communities(data)
+               if alpha_by_dimension(data, inst, community=c).loc[focus_dimension, "alpha"] >= alpha_threshold)
+
+
+discussion(
+    "pujiang-6", lesson=LESSON, variable="ans_pj6",
+    prompt_zh="作者指出，蒲江已登记的社会组织里真正能参与社区治理的不到一成，还有近一半依附政府。"
+              "请用“主体-能力-机制”框架为你熟悉的一个社区设计一项为期一年的改进方案："
+              "先指出最薄弱的维度和依据，再从文章的对策中选取两项并说明如何落地、如何检验成效。",
+    rubric_zh=(
+        "诊断有依据：指出一个最薄弱的维度，并给出事实、数据或量表得分作为依据（不把合成数据当作真实调查）。",
+        "对策与诊断对应：所选两项对策来自该维度（或说明跨维度联动的理由），并能说出它针对的是哪一项困局。",
+        "可操作：写明责任主体、时间安排和所需资源，注意避免社会组织进一步依附行政。",
+        "可检验：提出至少一个可观察的成效指标（如量表某维度得分、参与组织数量的变化），并说明如何收集。",
+    ),
+)
