@@ -37,6 +37,8 @@ KERNEL_ENV = {
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     "JUPYTER_PLATFORM_DIRS": "1",
     "GOVLIB_BUILD": "1",
+    # figures inline even when the parent set another backend (tests use Agg)
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
 }
 
 #: edition -> file name inside lessons/<lesson>/<params>/
@@ -262,8 +264,8 @@ def worker_main(task_q, result_q, env: dict[str, str], log_path: str | None) -> 
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for k, v in env.items():
-        os.environ[k] = v
+    os.environ.clear()
+    os.environ.update(env)
     if log_path:
         fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.dup2(fd, 1)

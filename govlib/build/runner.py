@@ -251,9 +251,15 @@ def _run_pool(jobs: list[Job], n: int, progress, on_result: Callable[[dict], Non
 
     from govlib.build.execute import worker_main
 
-    ctx = mp.get_context("spawn")
+    # forkserver: the heavy imports (nbformat/jsonschema, nbconvert, papermill,
+    # jupytext) happen once in the server; workers fork from it ready to go.
+    # The server is a fresh process, so no thread of ours is forked.
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["govlib.build.execute", "govlib.build.editions", "jupytext", "nbconvert",
+                                "papermill", "nbclient", "opencc"])
     task_q, result_q = ctx.Queue(), ctx.Queue()
-    env = {k: os.environ.get(k, v) if k == "SOURCE_DATE_EPOCH" else v for k, v in KERNEL_ENV.items()}
+    env = dict(os.environ)
+    env.update({k: os.environ.get(k, v) if k == "SOURCE_DATE_EPOCH" else v for k, v in KERNEL_ENV.items()})
     logs: list[str] = []
     procs = []
     for _ in range(n):
@@ -333,6 +339,21 @@ def _run_pool(jobs: list[Job], n: int, progress, on_result: Callable[[dict], Non
                 os.unlink(log)
             except OSError:
                 pass
+
+
+def _warm_citations() -> None:
+    """Load the register in a background thread while kernels run (the index needs it at the end)."""
+    import threading
+
+    def load():
+        try:
+            from govlib.data import load_register
+
+            load_register()
+        except Exception:  # noqa: BLE001 - the index reports citation problems itself
+            pass
+
+    threading.Thread(target=load, name="govlib-warm-register", daemon=True).start()
 
 
 # --------------------------------------------------------------------------- the build
@@ -502,6 +523,8 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
             progress.done(key, "failed", res["seconds"], f"{failure.cell_label}: {failure.ename}")
         write_manifest()
 
+    if to_run and cite is None:
+        _warm_citations()
     with progress:
         for k in report.cached:
             progress.cached(k)

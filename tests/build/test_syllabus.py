@@ -1,0 +1,115 @@
+"""The syllabus is validated like the data: errors name the file, line, lesson id and key."""
+
+from __future__ import annotations
+
+import pytest
+
+from govlib import paths
+from govlib.build.syllabus import lessons_frame, load_syllabus
+from govlib.errors import DataError
+
+
+def test_the_course_syllabus_is_valid():
+    syl = load_syllabus(paths.SYLLABUS)
+    ids = [les.id for les in syl.lessons]
+    assert ids[0] == "intro"
+    assert len(set(ids)) == len(ids)
+    for les in syl.lessons:
+        assert syl.notebook_path(les).is_file()
+        assert "default" in les.params
+
+
+def test_fixture_syllabus_loads(course):
+    syl = load_syllabus(course.syllabus)
+    assert [les.id for les in syl.lessons] == ["alpha", "beta"]
+    assert syl.root == course.root.resolve()
+    alpha = syl.lesson("alpha")
+    assert alpha.set_names() == ["default", "big"]
+    assert alpha.params["default"] == {}
+    assert alpha.params["big"] == {"n": 40, "label": "乙", "ratio": 1}
+
+
+def _break(course, edit):
+    data = course.syllabus_data()
+    edit(data)
+    course.write_syllabus(data)
+    with pytest.raises(DataError) as info:
+        load_syllabus(course.syllabus)
+    return str(info.value)
+
+
+def test_unknown_notebook(course):
+    msg = _break(course, lambda d: d["lessons"][1].update(notebook="notebooks/missing.md"))
+    assert "course/course.yml" in msg and "lesson 'beta'" in msg and "notebook" in msg
+    assert "unknown notebook: notebooks/missing.md does not exist" in msg
+    assert "line " in msg
+
+
+def test_duplicate_id(course):
+    msg = _break(course, lambda d: d["lessons"][1].update(id="alpha"))
+    assert "duplicate lesson id 'alpha'" in msg
+
+
+@pytest.mark.parametrize("bad", ["Alpha", "../etc", "a/b", "a b", "", "-x"])
+def test_bad_lesson_id(course, bad):
+    msg = _break(course, lambda d: d["lessons"][0].update(id=bad))
+    assert "lessons[1]" in msg or "lesson '" in msg
+    assert "id" in msg and "pattern" in msg
+
+
+@pytest.mark.parametrize("bad", ["../up", "Big", "a/b", "x y"])
+def test_bad_parameter_set_name(course, bad):
+    msg = _break(course, lambda d: d["lessons"][0]["params"].update({bad: {"n": 2}}))
+    assert "lesson 'alpha'" in msg and "params" in msg and "must match [a-z0-9-]+" in msg
+
+
+@pytest.mark.parametrize(("value", "expect"), [
+    ([1, 2], "must be a mapping"),
+    ({"n": [1, 2]}, "parameter 'n' must be a single int, float, str or bool"),
+    ({"n": {"a": 1}}, "parameter 'n' must be a single"),
+    ({"n": None}, "parameter 'n' must be a single"),
+])
+def test_malformed_parameter_set(course, value, expect):
+    msg = _break(course, lambda d: d["lessons"][0]["params"].update({"big": value}))
+    assert expect in msg and "lesson 'alpha'" in msg
+
+
+def test_missing_default_set(course):
+    msg = _break(course, lambda d: d["lessons"][0]["params"].pop("default"))
+    assert "needs a 'default' parameter set" in msg
+
+
+@pytest.mark.parametrize(("key", "value", "expect"), [
+    ("minutes", "45", "minutes"),
+    ("minutes", 0, "minutes"),
+    ("objectives", [], "objectives"),
+    ("title_zh", "  ", "title_zh"),
+    ("colour", "red", "colour"),
+    ("notebook", "/etc/passwd", "relative to the repository root"),
+])
+def test_bad_keys(course, key, value, expect):
+    msg = _break(course, lambda d: d["lessons"][0].update({key: value}))
+    assert expect in msg and "lesson 'alpha'" in msg
+
+
+def test_duplicate_yaml_key_is_reported(course):
+    text = course.syllabus.read_text(encoding="utf-8")
+    course.syllabus.write_text(text.replace("    minutes: 15\n", "    minutes: 15\n    minutes: 20\n"),
+                               encoding="utf-8")
+    with pytest.raises(DataError, match="duplicate key"):
+        load_syllabus(course.syllabus)
+
+
+def test_all_problems_are_listed_together(course):
+    def edit(d):
+        d["lessons"][0]["minutes"] = -1
+        d["lessons"][1]["notebook"] = "notebooks/nope.md"
+    # pydantic problems stop before the notebook check; at least the first is reported with its line
+    msg = _break(course, edit)
+    assert "minutes" in msg
+
+
+def test_lessons_frame_for_notebooks(course):
+    df = lessons_frame(course.syllabus)
+    assert list(df.columns) == ["课题", "学习目标", "课时（分钟）"]
+    assert df.loc[2, "课时（分钟）"] == 15
