@@ -43,10 +43,10 @@ __all__ = [
     "Ratio", "RATIOS", "NOT_COMPUTABLE", "ratio", "ratios", "ratio_table", "plot_ratios",
     "STRUCTURES", "structure_table", "plot_structures",
     "GridRule", "unit_grid_rule", "implied_totals",
-    "GridPlan", "size_grids", "staff_plan", "hypothetical_units", "plot_plan",
+    "GridPlan", "size_grids", "compare_plans", "staff_plan", "hypothetical_units", "plot_plan",
 ]
 
-#: units whose values are stored in multiples (879万人 is 8,790,000 people)
+#: units whose values are stored in multiples (a value in 万人 counts ten thousands of people)
 _SCALE = {"万人": (10_000, "人")}
 #: qualifiers a ratio input may carry (a single number, not a rank, range or date)
 _SINGLE = ("exact", "approx", "over", "at_least", "under")
@@ -88,7 +88,7 @@ class Ratio:
     approx: bool
 
     def text(self, decimals: int = 1) -> str:
-        """The ratio as shown on a page, marked as derived: ``119.6户/条（推算）``."""
+        """The ratio as shown on a page with its unit, marked as derived: ``…户/条（推算）``."""
         sign = "约" if self.approx else ""
         return f"{sign}{format_number(self.value, decimals)}{self.unit}（推算）"
 
@@ -127,16 +127,16 @@ NOT_COMPUTABLE: dict[str, tuple[str, str]] = {
         "文章给出三类人员的人数，没有给出石狮市的住户数。"),
     "licheng-households-per-grid": (
         "鲤城区：每个社区网格或微网格的住户",
-        "17824户是街巷长制覆盖的住户，不是网格覆盖的范围，两者口径不同，不能相除。"),
+        "鲤城区公布的住户数是街巷长制覆盖的住户，不是网格覆盖的范围，两者口径不同，不能相除。"),
     "nanan-households-per-grid": (
         "南安市：每个单元网格的户数或人口",
         "文章没有给出南安市的户数或人口。"),
     "tai-households-per-grid": (
         "台商投资区：每个单元网格的实际户数",
-        "文章只给出划分规则和网格数，没有给出全区户数；按规则只能推出一个区间（见 implied_totals），不是实测。"),
+        "文章只给出划分规则和网格数，没有给出全区户数；按规则只能推出一个区间，不是实测。"),
     "anxi-groups-per-estate": (
         "安溪县：每个小区的楼栋党小组",
-        "219个楼栋党小组是全县数，32个是设了议事厅的小区数，两者范围不同。"),
+        "楼栋党小组数是全县的数，设议事厅的小区数只涉及部分小区，两者范围不同。"),
     "jinjiang-cases-per-room": (
         "晋江市：每个评理室调处的纠纷",
         "文章没有给出调处纠纷的件数。"),
@@ -568,8 +568,17 @@ class GridPlan:
         return float(self.unplaced[self.rule.column].sum()) if not self.unplaced.empty else 0.0
 
     def summary(self) -> pd.DataFrame:
-        """A two-column table (项目, 数值) describing the plan, in Chinese."""
+        """A two-column table (项目, 数值) describing the plan, in Chinese.
+
+        Whole numbers are kept as integers (no trailing ``.0``); a plan without
+        grids has NaN for the smallest and largest grid.
+        """
         c = self.rule.column
+
+        def num(v):  # whole numbers print without a trailing ".0"
+            v = float(v)
+            return int(v) if v.is_integer() else v
+
         rows = [("单元数", len(self.units)),
                 ("形成网格数", self.n_grids),
                 ("未能入格的单元数", len(self.unplaced)),
@@ -577,7 +586,8 @@ class GridPlan:
                 (f"网格{self.rule.label_zh}最小值", self.grids["total"].min() if self.n_grids else float("nan")),
                 (f"网格{self.rule.label_zh}最大值", self.grids["total"].max() if self.n_grids else float("nan")),
                 (f"全部单元{self.rule.label_zh}合计", float(self.units[c].sum()))]
-        return pd.DataFrame(rows, columns=["项目", "数值"])
+        return pd.DataFrame([(k, num(v) if v == v else v) for k, v in rows], columns=["项目", "数值"],
+                            dtype=object)
 
 
 def _check_units(units, column: str, name_col: str, table: str) -> pd.DataFrame:
@@ -780,7 +790,8 @@ def size_grids(units: pd.DataFrame, rule: GridRule, *, name_col: str = "name", m
         row = {"grid": g, "first": names[0], "last": names[-1], "n_units": stop - start,
                "members": "、".join(names), "total": int(sum(h[start:stop]))}
         if has_pop:
-            row["population"] = float(pd.to_numeric(df["population"].iloc[start:stop]).sum())
+            pop = float(pd.to_numeric(df["population"].iloc[start:stop]).sum())
+            row["population"] = int(pop) if pop.is_integer() else pop
         rows.append(row)
     codes = _reasons(h, left, rule.low, rule.high)
     df["grid"] = grid_no
@@ -798,6 +809,31 @@ def size_grids(units: pd.DataFrame, rule: GridRule, *, name_col: str = "name", m
         for frame in (plan.units, plan.grids, plan.unplaced):
             mark(frame, info["kind"], info["how"])
     return plan
+
+
+def compare_plans(plans: Mapping[str, GridPlan]) -> pd.DataFrame:
+    """Summaries of several plans side by side (one column per plan).
+
+    Parameters
+    ----------
+    plans : mapping
+        Column heading -> plan (e.g. ``{"精确方法": dp, "贪心方法": greedy}``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the rows of :meth:`GridPlan.summary`.
+    """
+    if not plans:
+        raise ParameterError("plans must hold at least one plan")
+    cols = {name: p.summary().set_index("项目")["数值"] for name, p in plans.items()}
+    out = pd.DataFrame(cols)
+    out.index.name = "项目"
+    first = next(iter(plans.values()))
+    from govlib.synthetic import mark, provenance
+
+    info = provenance(first.units)
+    return mark(out, info["kind"], info["how"]) if info else out
 
 
 def staff_plan(plan: GridPlan | int, per_grid: Mapping[str, float]) -> pd.DataFrame:
@@ -835,17 +871,17 @@ def staff_plan(plan: GridPlan | int, per_grid: Mapping[str, float]) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def hypothetical_units(n: int, *, seed: int, mean_households: float = 150, spread: float = 0.45,
-                       n_large: int = 0, large_above: float | None = None, prefix: str = "示例村",
+def hypothetical_units(n: int, *, seed: int, rule: GridRule | None = None, n_large: int = 0,
+                       mean_households: float = 150, spread: float = 0.45, prefix: str = "示例村",
                        persons_per_household: tuple[float, float] = (2.6, 3.6)) -> pd.DataFrame:
     """A made-up, seeded table of units in order, marked hypothetical.
 
-    The article publishes no household counts of villages, so exercises use
-    these.  Household counts are log-normal around ``mean_households``;
-    ``n_large`` units (placed at random positions) get between 1.1 and 1.6
-    times ``large_above`` households, so that they cannot fit a grid whose
-    upper bound is ``large_above``.  Each unit has 1–2 villager groups and a
-    population of households × a persons-per-household draw.
+    The article publishes no household counts of villages, so examples and
+    exercises use these.  Each unit has 1–2 villager groups, a household count
+    drawn log-normally around ``mean_households`` and a population of
+    households × a persons-per-household draw.  ``n_large`` units, at random
+    positions, are made too big for one grid under ``rule``: their value in
+    ``rule.column`` exceeds ``rule.high``.
 
     Parameters
     ----------
@@ -853,16 +889,16 @@ def hypothetical_units(n: int, *, seed: int, mean_households: float = 150, sprea
         Number of units (at least 1).
     seed : int
         Seed of the random generator.
+    rule : GridRule, optional
+        Needed when ``n_large > 0``: the rule the large units must break.
+    n_large : int
+        Number of oversized units.
     mean_households : float
         Typical households per unit (an assumption, not a published figure).
     spread : float
-        Log-scale standard deviation.
-    n_large : int
-        Number of oversized units (needs ``large_above``).
-    large_above : float, optional
-        The bound the oversized units exceed.
+        Log-scale standard deviation of households.
     prefix : str
-        Unit names are ``prefix`` + a two-digit number.
+        Unit names are ``prefix`` + a zero-padded number.
     persons_per_household : (float, float)
         Range of the uniform draw of persons per household.
 
@@ -871,6 +907,12 @@ def hypothetical_units(n: int, *, seed: int, mean_households: float = 150, sprea
     pandas.DataFrame
         Columns ``name, households, groups, population``, marked with
         :func:`govlib.synthetic.mark` as ``hypothetical``.
+
+    Raises
+    ------
+    ParameterError
+        For n < 1, a non-positive mean, n_large outside [0, n], or n_large
+        without a rule.
     """
     from govlib.synthetic import mark
 
@@ -880,21 +922,25 @@ def hypothetical_units(n: int, *, seed: int, mean_households: float = 150, sprea
         raise ParameterError("mean_households must be positive and spread non-negative")
     if n_large < 0 or n_large > n:
         raise ParameterError(f"n_large must be between 0 and n ({n}), got {n_large}")
-    if n_large and (large_above is None or large_above <= 0):
-        raise ParameterError("n_large > 0 needs a positive large_above")
+    if n_large and not isinstance(rule, GridRule):
+        raise ParameterError("n_large > 0 needs the rule the large units should break (rule=…)")
     rng = np.random.default_rng(seed)
+    groups = rng.integers(1, 3, n)
     hh = np.maximum(1, np.round(mean_households * np.exp(rng.normal(0, spread, n) - spread ** 2 / 2))).astype(int)
     if n_large:
         where = rng.choice(n, size=n_large, replace=False)
-        hh[where] = np.round(large_above * rng.uniform(1.1, 1.6, n_large)).astype(int)
-    groups = rng.integers(1, 3, n)
+        if rule.column == "groups":
+            groups[where] = int(math.floor(rule.high)) + rng.integers(1, 3, n_large)
+            hh[where] = np.round(mean_households * groups[where] / 1.5).astype(int)
+        else:
+            hh[where] = np.round(rule.high * rng.uniform(1.1, 1.6, n_large)).astype(int)
     lo, hi = persons_per_household
     pop = np.round(hh * rng.uniform(lo, hi, n)).astype(int)
     width = max(2, len(str(n)))
     df = pd.DataFrame({"name": [f"{prefix}{i + 1:0{width}d}" for i in range(n)],
                        "households": hh, "groups": groups, "population": pop})
     how = (f"随机种子 {seed}；{n} 个单元按给定顺序排列，户数围绕 {mean_households:g} 户随机生成"
-           + (f"，其中 {n_large} 个为超过上限的大单元" if n_large else "") + "。")
+           + (f"，其中 {n_large} 个单元故意超过规则上限" if n_large else "") + "。")
     return mark(df, "hypothetical", how)
 
 

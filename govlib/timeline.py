@@ -12,13 +12,13 @@ axis shows no year at all.
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from govlib.data import Register, load_register
+from govlib.frameworks.diagram import wrap_label
 
-__all__ = ["Milestone", "parse_date", "milestones", "months_between", "plot_timeline"]
+__all__ = ["Milestone", "parse_date", "milestones", "date_ids", "months_between", "plot_timeline"]
 
 _DATE = re.compile(r"^(?:(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?|--(\d{2})-(\d{2}))$")
 #: a leap year used only to place year-less dates on the month-and-day lane (never shown)
@@ -34,14 +34,14 @@ class Milestone:
     id : str
         Register id.
     date : str
-        The date as stored (``2020-12-01``, ``2018-03``, ``2017``, ``--02-27``).
+        The date as stored (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or ``--MM-DD``).
     year, month, day : int or None
         The parts the article prints.
     precision : {"day", "month", "year", "no-year"}
     label : str
         What happened (the register's ``label_zh`` unless overridden).
     text : str
-        The published wording of the date (``2020年12月1日``).
+        The published wording of the date (e.g. ``X年X月X日``).
     source : str
         Source id of the row.
     """
@@ -133,6 +133,34 @@ def milestones(ids: Sequence[str], *, labels: Mapping[str, str] | None = None,
     return out
 
 
+def date_ids(source: str, *, register: Register | None = None) -> list[str]:
+    """The date rows of one article, in time order.
+
+    Rows with a year come first, by the start of the period they cover; rows
+    without a printed year follow, by month and day (they cannot be placed
+    among the others).
+
+    Parameters
+    ----------
+    source : str
+        A source id, e.g. ``"chengdu"``.
+
+    Raises
+    ------
+    ValueError
+        When the article has no date rows.
+    """
+    reg = register or load_register()
+    ids = [i for i in reg.ids(source) if reg.figure(i).qualifier == "date"]
+    if not ids:
+        raise ValueError(f"source {source!r} has no date rows in the register")
+    ms = milestones(ids, register=reg)
+    dated = sorted((m for m in ms if m.year is not None),
+                   key=lambda m: (m.year, m.month or 1, m.day or 1, m.precision != "year"))
+    undated = sorted((m for m in ms if m.year is None), key=lambda m: (m.month, m.day))
+    return [m.id for m in dated + undated]
+
+
 def months_between(earlier: str, later: str, *, register: Register | None = None) -> int:
     """Whole calendar months from one dated row to another (later minus earlier).
 
@@ -182,9 +210,9 @@ def _draw_lane(ax, ms: list[Milestone], wrap: int, color: str, tags: Mapping[str
             ax.axvspan(x0, x1, ymin=0.44, ymax=0.56, color=color, alpha=0.35, lw=0)
         ax.plot([x0], [0], "o", color=color, ms=7, zorder=3)
         ax.plot([x0, x0], [0, 0.45 * up], color=color, lw=0.8, zorder=2)
-        label = ("\n".join(textwrap.wrap(m.label, wrap)) + f"\n{m.text}{_PRECISION_ZH[m.precision]}"
+        label = (wrap_label(m.label, wrap) + f"\n{m.text}{_PRECISION_ZH[m.precision]}"
                  + tags.get(m.source, ""))
-        ax.text(x0, 0.5 * up, label, ha="center", va="bottom" if up > 0 else "top", fontsize=8.5,
+        ax.text(x0, 0.5 * up, label, ha="center", va="bottom" if up > 0 else "top", fontsize=9,
                 bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": color, "lw": 0.8})
     ax.set_ylim(-1.9, 1.9)
     ax.set_yticks([])
@@ -220,6 +248,8 @@ def plot_timeline(ids: Sequence[str], *, labels: Mapping[str, str] | None = None
     matplotlib.figure.Figure
         One axis, or two when some milestones have no year.
     """
+    import datetime as dt
+
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
@@ -244,16 +274,16 @@ def plot_timeline(ids: Sequence[str], *, labels: Mapping[str, str] | None = None
         _draw_lane(ax, dated, wrap, "#b22222", tags)
         lo = min(_x(m)[0] for m in dated)
         hi = max(_x(m)[1] for m in dated)
-        pad = max(120.0, 0.12 * (hi - lo))
+        pad = max(75.0, 0.08 * (hi - lo))
         ax.set_xlim(lo - pad, hi + pad)
-        ax.xaxis.set_major_locator(mdates.YearLocator())
+        years = range(min(m.year for m in dated), max(m.year for m in dated) + 1)
+        # ticks only at the years the milestones span, so the axis suggests no other year
+        ax.xaxis.set_major_locator(plt.FixedLocator([mdates.date2num(dt.date(y, 1, 1)) for y in years]))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y年"))
         ax.set_title("有年份的节点（浅色横条：原文只印到年或月）", loc="left", fontsize=10)
     if undated:
         ax = axes[k, 0]
         _draw_lane(ax, undated, wrap, "#6a5acd", tags)
-        import datetime as dt
-
         ax.set_xlim(mdates.date2num(dt.date(_LANE_YEAR, 1, 1)), mdates.date2num(dt.date(_LANE_YEAR, 12, 31)))
         ax.xaxis.set_major_locator(mdates.MonthLocator())
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{mdates.num2date(v).month}月"))

@@ -123,7 +123,7 @@ def test_plots_render_without_missing_glyphs(tmp_path):
         ax = grid.plot_ratios(["nanan-l2-per-l1", "tai-units-per-area"])
         savefig(ax.figure, tmp_path / "r.png")
         rule = grid.unit_grid_rule()
-        units = grid.hypothetical_units(12, seed=3, n_large=1, large_above=rule.high)
+        units = grid.hypothetical_units(12, seed=3, n_large=1, rule=rule)
         savefig(grid.plot_plan(grid.size_grids(units, rule), title="示例"), tmp_path / "p.png")
 
 
@@ -192,6 +192,9 @@ def test_dp_places_all_where_greedy_strands_the_tail():
     assert greedy.unplaced["reason_code"].tolist() == ["tail_below_low"]
     dp = grid.size_grids(units, RULE)
     assert dp.feasible and _members(dp) == ["u1", "u2、u3"]  # 300 | 100+250 = 350
+    both = grid.compare_plans({"dp": dp, "greedy": greedy})
+    assert both.loc["形成网格数"].tolist() == [2, 1]
+    assert both.loc["未入格单元的户数合计"].tolist() == [0, 250]
 
 
 def test_dp_balances_towards_the_middle():
@@ -309,7 +312,7 @@ def test_dp_matches_brute_force_on_random_fixtures(rng):
 def test_every_grid_respects_the_rule(rng):
     rule = grid.unit_grid_rule()
     for seed in rng.integers(0, 10_000, 15):
-        units = grid.hypothetical_units(30, seed=int(seed), n_large=2, large_above=rule.high)
+        units = grid.hypothetical_units(30, seed=int(seed), n_large=2, rule=rule)
         for method in ("dp", "greedy"):
             plan = grid.size_grids(units, rule, method=method)
             assert plan.grids["total"].between(rule.low, rule.high).all()
@@ -382,15 +385,29 @@ def test_staff_plan_bad_input(n, per_grid, match):
 
 
 def test_hypothetical_units_are_marked_seeded_and_carry_the_mark():
-    a = grid.hypothetical_units(20, seed=11, n_large=2, large_above=500)
-    b = grid.hypothetical_units(20, seed=11, n_large=2, large_above=500)
+    rule = grid.unit_grid_rule()
+    a = grid.hypothetical_units(20, seed=11, n_large=2, rule=rule)
+    b = grid.hypothetical_units(20, seed=11, n_large=2, rule=rule)
     pd.testing.assert_frame_equal(a, b)
     assert provenance(a)["kind"] == "hypothetical"
-    assert (a["households"] > 500).sum() >= 2
+    assert (a["households"] > rule.high).sum() >= 2
     assert list(a.columns) == ["name", "households", "groups", "population"]
-    plan = grid.size_grids(a, grid.unit_grid_rule())
+    plan = grid.size_grids(a, rule)
     assert provenance(plan.grids)["kind"] == "hypothetical"
-    with pytest.raises(ParameterError, match="large_above"):
+    assert (plan.unplaced["reason_code"] == "above_high").sum() >= 2
+
+
+def test_hypothetical_units_break_a_groups_rule_in_groups():
+    rule = grid.unit_grid_rule(basis="groups")
+    units = grid.hypothetical_units(15, seed=5, n_large=1, rule=rule)
+    assert (units["groups"] > rule.high).sum() == 1
+    assert grid.size_grids(units, rule).unplaced["reason_code"].tolist().count("above_high") == 1
+
+
+def test_hypothetical_units_bad_input():
+    with pytest.raises(ParameterError, match="rule"):
         grid.hypothetical_units(5, seed=1, n_large=1)
     with pytest.raises(ParameterError, match="n must be"):
         grid.hypothetical_units(0, seed=1)
+    with pytest.raises(ParameterError, match="n_large"):
+        grid.hypothetical_units(3, seed=1, n_large=4, rule=grid.unit_grid_rule())

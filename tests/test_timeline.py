@@ -86,6 +86,8 @@ def test_timeline_puts_year_less_dates_in_their_own_lane_without_a_year():
     ticks = [t.get_text() for t in undated.get_xticklabels()]
     assert ticks and all(re.fullmatch(r"\d{1,2}月", t) for t in ticks if t)
     assert not any(re.search(r"\d{4}", t) for t in lane)
+    # the dated axis ticks only the years the milestones span: 2017 … 2020 (2020年12月1日 is the last)
+    assert [t.get_text() for t in dated.get_xticklabels()] == ["2017年", "2018年", "2019年", "2020年"]
     plt.close(fig)
 
 
@@ -95,3 +97,10 @@ def test_timeline_with_only_dated_rows_has_one_axis_and_names_sources_when_mixed
     assert not any("据" in t for t in _texts(fig))
     fig = timeline.plot_timeline(["cd-regulation-date", "qz-politburo-opinion"])
     assert any("据泉州文" in t for t in _texts(fig))
+
+
+def test_date_ids_in_time_order_with_year_less_last():
+    # 2017 < 2018-03 < 2020-12-01; then the year-less 1月28日 < 2月27日
+    assert timeline.date_ids("chengdu") == CHENGDU
+    with pytest.raises(ValueError, match="no date rows"):
+        timeline.date_ids("yihe")

@@ -1,0 +1,84 @@
+"""Exercises of the lesson ``chengdu`` (成都社区改革): answers computed from the register and the framework."""
+
+from __future__ import annotations
+
+from govlib.exercises.core import discussion, exercise
+
+LESSON = "chengdu"
+
+
+def _children_labels(node_id: str) -> tuple[str, ...]:
+    from govlib.data import load_framework
+    from govlib.frameworks import find_node
+
+    return tuple(c.label_zh for c in find_node(load_framework("chengdu"), node_id).children)
+
+
+def _label(node_id: str) -> str:
+    from govlib.data import load_framework
+    from govlib.frameworks import find_node
+
+    return find_node(load_framework("chengdu"), node_id).label_zh
+
+
+@exercise("chengdu-1", lesson=LESSON, variable="ans_cd1", kind="recompute", answer="int",
+          prompt_zh="从成都出台培育社会企业的意见，到《社区发展治理促进条例》颁布实施，相隔多少个整月？",
+          hint_zh="两个日期都印到了月：用（年份差×12）加上月份差；条例的“日”不影响整月数。", tol=0)
+def _cd1():
+    from govlib.timeline import months_between
+
+    return months_between("cd-social-enterprise-opinion", "cd-regulation-date")
+
+
+@exercise("chengdu-2", lesson=LESSON, variable="ans_cd2", kind="interpret", answer="bool",
+          prompt_zh="报道给出了改革已推进的时长（cd-over-three-years），登记表把它的限定方式记为 over（超过）。"
+                    "报道时改革推进的时长可能恰好等于登记表中记下的数值吗？（回答 True 或 False）",
+          hint_zh="看登记表的“限定”：over 表示严格大于所记数值。")
+def _cd2():
+    from govlib.data import figure
+
+    return figure("cd-over-three-years").qualifier not in ("over", "under")
+
+
+@exercise("chengdu-3", lesson=LESSON, variable="ans_cd3", kind="apply", answer="int",
+          prompt_zh="报道的日期只印了月日。已知报道提到条例已经颁布实施，而报道日期在日历上早于条例的月日。"
+                    "据此推断，报道最早可能是哪一年？",
+          hint_zh="条例颁布那年的这个月日还在条例之前；报道既然写到条例已实施，只能落在下一年或更晚。", tol=0)
+def _cd3():
+    from govlib.data import figure
+    from govlib.timeline import parse_date
+
+    y, m, d, _ = parse_date(figure("cd-regulation-date").date)
+    _, rm, rd, _ = parse_date(figure("cd-report-date").date)
+    return y + 1 if (rm, rd) < (m, d) else y
+
+
+@exercise("chengdu-4", lesson=LESSON, variable="ans_cd4", kind="diagnose", answer="choice",
+          prompt_zh="某街道让社区企业经营所得反哺社区服务，志愿者和新社会阶层也出力并分享收益。"
+                    "按报道的“路线图”，这主要属于六个体系中的哪一个？（填体系名称）",
+          hint_zh="看中篇：哪个体系讲的是“取之社会，用之社区”？",
+          choices=_children_labels("part-roadmap"))
+def _cd4():
+    return _label("sys-resources")
+
+
+@exercise("chengdu-5", lesson=LESSON, variable="ans_cd5", kind="diagnose", answer="choice",
+          prompt_zh="区里年终考核某职能部门派驻街道的负责人时，征求了社区的意见。这用到了成都赋予社区“三权”中的哪一项？"
+                    "（填权力名称）",
+          hint_zh="三权分别关于重大决策、下沉事项和考核。",
+          choices=_children_labels("three-powers"))
+def _cd5():
+    return _label("power-appraisal")
+
+
+discussion(
+    "chengdu-6", lesson=LESSON, variable="ans_cd6",
+    prompt_zh="成都社治委把“发展”放在“治理”之前，并用社区企业盘活资源。结合你所在地区，"
+              "谈谈社区企业参与社区治理的好处与边界：什么事适合交给社区企业，什么事必须由党组织和居委会把关？",
+    rubric_zh=(
+        "能说明报道中“发展”与“治理”的关系：发展带来活力，治理提供秩序，二者相互促进。",
+        "能举出至少一项适合社区企业承担的服务，并说明收益如何回到社区。",
+        "能指出至少一条边界或风险（公益性被逐利挤压、少数人把持、账目不公开等）及党组织、居委会的把关办法。",
+        "能联系本地实际，而不是复述报道；观点有依据，不编造数字。",
+    ),
+)

@@ -1,0 +1,108 @@
+"""Exercises of the lesson ``quanzhou-practice`` (泉州基层治理实践): answers computed with govlib.grid."""
+
+from __future__ import annotations
+
+from govlib.exercises.core import discussion, exercise
+
+LESSON = "quanzhou-practice"
+
+#: the notebook parameters that define the grid-sizing exercise data and rule
+SIZING_PARAMS = ("rule_source", "rule_basis", "custom_low", "custom_high", "n_units", "exercise_seed",
+                 "n_large", "mean_households")
+
+_NANAN_CHOICES = (
+    "两级数量几乎相同：平均每个二级网格大约只对应一个单元网格",
+    "平均每个二级网格下设七八个单元网格",
+    "单元网格比二级网格少",
+)
+
+
+def _node(node_id: str):
+    from govlib.data import load_framework
+    from govlib.frameworks import find_node
+
+    return find_node(load_framework("quanzhou"), node_id)
+
+
+def exercise_units(*, rule_source, rule_basis, custom_low, custom_high, n_units, exercise_seed, n_large,
+                   mean_households):
+    """The rule and the hypothetical units of the grid-sizing exercise (shared by notebook and bank)."""
+    from govlib import grid
+
+    rule = grid.unit_grid_rule(rule_source, basis=rule_basis, low=custom_low, high=custom_high)
+    units = grid.hypothetical_units(n_units, seed=exercise_seed, rule=rule, n_large=n_large,
+                                    mean_households=mean_households, prefix="练习村")
+    return rule, units
+
+
+@exercise("quanzhou-practice-1", lesson=LESSON, variable="ans_qp1", kind="recompute", answer="number",
+          prompt_zh="晋江市平均每个评理调解室有多少名评理员？（保留两位小数）",
+          hint_zh="评理员人数 ÷ 评理调解室个数，两个数都是晋江市的。", tol=0.01)
+def _qp1():
+    from govlib import grid
+
+    return grid.ratios(["jinjiang-arbiters-per-room"])[0].value
+
+
+@exercise("quanzhou-practice-2", lesson=LESSON, variable="ans_qp2", kind="apply", answer="int",
+          prompt_zh="假如台商投资区的每个单元网格都恰好守住划分规则的户数下限，全区单元网格合计至少覆盖多少户？",
+          hint_zh="单元网格个数 × 规则的户数下限；这是按规则推出的下限，不是文章公布的户数。", tol=0)
+def _qp2():
+    from govlib import grid
+
+    return int(grid.implied_totals("qz-tai-unit-grids", grid.unit_grid_rule())["low"])
+
+
+@exercise("quanzhou-practice-3", lesson=LESSON, variable="ans_qp3", kind="apply", answer="int",
+          prompt_zh="用练习数据（练习村，种子为 exercise_seed）和本课选定的规则，按精确方法划分连续的单元网格，"
+                    "一共能形成多少个网格？",
+          hint_zh="先用 exercise_units 取得规则和练习数据，再调用 grid.size_grids（method 用默认的 dp），看 n_grids。",
+          tol=0, params=SIZING_PARAMS)
+def _qp3(**params):
+    from govlib import grid
+
+    rule, units = exercise_units(**params)
+    return grid.size_grids(units, rule).n_grids
+
+
+@exercise("quanzhou-practice-4", lesson=LESSON, variable="ans_qp4", kind="interpret", answer="choice",
+          prompt_zh="南安市单元网格数与二级网格数之比说明了什么？（从选项中选一句）",
+          hint_zh="用两项公布数字相除，看比值比1大多少。", choices=_NANAN_CHOICES)
+def _qp4():
+    from govlib import grid
+
+    r = grid.ratios(["nanan-unit-per-l2"])[0].value
+    if r < 1:
+        return _NANAN_CHOICES[2]
+    return _NANAN_CHOICES[0] if r < 1.5 else _NANAN_CHOICES[1]
+
+
+@exercise("quanzhou-practice-5", lesson=LESSON, variable="ans_qp5", kind="diagnose", answer="choice",
+          prompt_zh="一起征地补偿纠纷牵涉几个镇，村里评不下来，镇里也评不下来。按晋江“三评三理”，应在哪一级评理？"
+                    "（填阶梯上的一级）",
+          hint_zh="三级评理按事情的大小难易逐级上移。",
+          choices=tuple(c.label_zh for c in _node("jinjiang-ladder").children))
+def _qp5():
+    return _node("ladder-city").label_zh
+
+
+@exercise("quanzhou-practice-6", lesson=LESSON, variable="ans_qp6", kind="diagnose", answer="int",
+          prompt_zh="一名社区工作者沿职务培养链一路走到最高一级，一共要晋升几次？",
+          hint_zh="台阶数和晋升次数差一：从第一级出发，每上一级算一次。", tol=0)
+def _qp6():
+    from govlib.data import value
+
+    return int(value("qz-post-ladder-rungs")) - 1
+
+
+discussion(
+    "quanzhou-practice-7", lesson=LESSON, variable="ans_qp7",
+    prompt_zh="台商投资区划分单元网格时，可以按户数，也可以按村民小组数。设想一个城区老旧小区密集的街道和一个山区散居的乡镇，"
+              "你分别会选哪种口径？划分时还要考虑什么？",
+    rubric_zh=(
+        "能说出两种口径的差别：户数口径看服务对象多少，村民小组口径沿用熟人社会和原有组织边界。",
+        "城区能联系楼栋密集、流动人口多等特点，山区能联系居住分散、路程远、小组户数少等特点，并说明选择理由。",
+        "能指出规则之外的考虑：界限清晰、无缝覆盖、网格员的工作量与配备、与警务网格和工作片“同格”对应。",
+        "能用本课的划分工具或数字（带出处）支撑观点，区分公布数字、按规则推算的数字和虚构示例。",
+    ),
+)
