@@ -85,7 +85,7 @@ def say(template: str, register: Register | None = None, **figs: str) -> HTML:
             fid = figs[field]
             parts.append(fig_span(fid, register=reg) + f'<sup class="gv-ref">[{marks[fid]}]</sup>')
     refs = "".join(f"<li>[{marks[f]}] {_esc(reg.cite(f))}</li>" for f in order)
-    body = f'<div class="gv-say"><p>{"".join(parts)}</p><ol class="gv-cites">{refs}</ol></div>'
+    body = f'<div class="gv-say"><p>{"".join(parts)}</p><ul class="gv-cites" style="list-style:none;padding-left:0;font-size:0.85em;color:#555">{refs}</ul></div>'
     plain = template.format(**{k: reg.figure(v).text for k, v in figs.items()})
     return HTML(body, plain)
 
