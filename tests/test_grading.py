@@ -1,0 +1,510 @@
+"""Tests for govlib.grading: reading, running and scoring returned notebooks, and the reports.
+
+The fixture class (tests/data/grading/class/, written by make_class.py) holds
+returned notebooks of the fixture lesson ``demo`` (govlib_demo_bank.py).  The
+expected scores below follow from what each file contains (see make_class.py)
+and the hand-computed answers in govlib_demo_bank.py:
+
+- alice: 41.11, 4, 拒绝原假设, True, 3125 -> all five right
+- bob: 50, 3, 不拒绝原假设, False, 2000 -> none right
+- carol: 0.4111 (fraction of 41.111 %, right), "2" with n_households = 600
+  (ceil(600 / 300) = 2, right), None, "否" (wrong), {3125} (a set: unreadable)
+- frank (.txt): "41.1%" (right), nothing else
+- ivan: 41.11 (right), then an infinite loop -> timeout, nothing else
+- judy: 41.11, 4, 拒绝原假设 (right) around cells that raise; 4 and 5 unanswered
+- mallory: all wrong, with a redefined check() that prints 【正确】 and fake grader output
+- dave, erin, grace, heidi: broken, empty, another lesson, not a notebook -> not run
+
+Kernel-starting tests are marked ``slow``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from govlib.errors import ParameterError
+from govlib.exercises import core
+from govlib.grading import collect, report, score
+from govlib.grading.collect import Spec, Submission
+
+GRADING = Path(__file__).resolve().parent / "data" / "grading"
+CLASS = GRADING / "class"
+
+
+@pytest.fixture
+def demo(monkeypatch):
+    """Register the fixture lesson ``demo`` here and in every kernel the grader starts."""
+    monkeypatch.syspath_prepend(str(GRADING))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(GRADING), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(core.BANKS_ENV, "govlib_demo_bank")
+    importlib.import_module("govlib_demo_bank")
+    yield
+    for k in [k for k, e in core._REGISTRY.items() if e.lesson == "demo"]:
+        del core._REGISTRY[k]
+    sys.modules.pop("govlib_demo_bank", None)
+
+
+@pytest.fixture
+def spec(demo):
+    return Spec.from_exercises("demo", core.catalog("demo"))
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    return {str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "",
+                                         p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*"))}
+
+
+def _nb(cells, metadata=None):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(metadata=metadata or {})
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    return nb
+
+
+# ----------------------------------------------------------------------------
+# reading files
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,status,words", [
+    ("alice.ipynb", "ok", ""),
+    ("frank.txt", "ok", ""),
+    ("dave.ipynb", "broken", "JSON 无法解析"),
+    ("erin.ipynb", "empty", "0 字节"),
+    ("heidi.pdf", "not-notebook", "不是笔记本"),
+])
+def test_read_notebook_classifies_the_fixture_files(name, status, words):
+    nb, got, why = collect.read_notebook(CLASS / name)
+    assert got == status and words in why
+    assert (nb is None) == (status != "ok")
+
+
+@pytest.mark.parametrize("content,status", [
+    (b"   \n", "empty"),
+    (b"hello, this is my homework", "not-notebook"),
+    (b"[1, 2, 3]", "not-notebook"),
+    (b'{"cells": 3}', "broken"),
+    (b'{"cells": "x", "nbformat": 4, "nbformat_minor": 5, "metadata": {}}', "broken"),
+    (b'{"a": 1}', "broken"),
+    (b"\xff\xfe\x00\x01binary", "not-notebook"),
+])
+def test_read_notebook_rejects_what_is_not_a_notebook(tmp_path, content, status):
+    p = tmp_path / "x.ipynb"
+    p.write_bytes(content)
+    nb, got, why = collect.read_notebook(p)
+    assert nb is None and got == status and why
+
+
+def test_student_id_and_find_submissions(tmp_path):
+    for name in ("b.ipynb", "a.txt", ".hidden.ipynb", "~$lock.docx", ".DS_Store"):
+        (tmp_path / name).write_text("{}")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "out").mkdir()
+    files, notes = collect.find_submissions(tmp_path, exclude=tmp_path / "out")
+    assert [f.name for f in files] == ["a.txt", "b.ipynb"]
+    assert len(notes) == 1 and "sub/" in notes[0]
+    assert collect.student_id("张三.ipynb") == "张三"
+    assert collect.student_id(Path("x/li.si.ipynb")) == "li.si"
+
+
+def test_detect_lesson():
+    assert collect.detect_lesson(_nb(["x = 1"], {"govlib": {"lesson": "demo"}})) == ({"demo"}, "metadata")
+    assert collect.detect_lesson(_nb(['check("xiamen-127-2", ans_x)', "check('demo-1', a)"])) == \
+        ({"xiamen-127", "demo"}, "check")
+    assert collect.detect_lesson(_nb(["print(1)"])) == (set(), "")
+
+
+def test_check_params_reads_the_keyword_expressions(spec):
+    nb = _nb(["%matplotlib inline\nfrom govlib.exercises import check",
+              "ans_demo2 = 4\ncheck('demo-2', ans_demo2, households=n_households * 2)",
+              "check('demo-2', ans_demo2, households=999)",  # only the first call counts
+              "this is not python ("])
+    assert collect.check_params(nb, spec) == {"demo-2": {"households": "n_households * 2"}}
+    # no check call: the parameter's own name
+    assert collect.check_params(_nb(["x = 1"]), spec) == {"demo-2": {"households": "households"}}
+    nb = _nb(["import govlib.exercises as gx\ngx.check('demo-2', ans_demo2, households=h)"])
+    assert collect.check_params(nb, spec) == {"demo-2": {"households": "h"}}
+
+
+# ----------------------------------------------------------------------------
+# the grader's cell, run here without a kernel
+# ----------------------------------------------------------------------------
+
+class _Sneaky(int):
+    def __int__(self):
+        return 41
+
+    def __eq__(self, other):
+        return True
+
+    __hash__ = int.__hash__
+
+
+class _BadRepr:
+    def __repr__(self):
+        raise RuntimeError("no")
+
+
+def _run_dump(ns, variables, exprs, capsys):
+    nonce = "ab" * 16
+    src = collect.extraction_source(variables, exprs, nonce)
+    saved = {k: m for k, m in sys.modules.items() if k == "json" or k.startswith("json.")}
+    try:
+        exec(compile(src, "<grader>", "exec"), ns)  # replaces the json modules, as in a kernel
+    finally:
+        sys.modules.update(saved)
+    return collect.parse_payload(capsys.readouterr().out, nonce)
+
+
+def test_extraction_converts_values(capsys):
+    np = pytest.importorskip("numpy")
+    ns = {"ans_a": 41.11, "ans_b": np.int64(4), "ans_c": "拒绝原假设", "ans_d": {3125}, "ans_e": _BadRepr(),
+          "ans_f": np.float64(2.5), "ans_g": None, "ans_h": _Sneaky(7), "ans_i": True, "n_households": 600}
+    payload, why = _run_dump(ns, list(ns)[:-1] + ["ans_missing"], {"demo-2": {"households": "n_households"},
+                                                                   "demo-9": {"x": "undefined_name"}}, capsys)
+    assert why == ""
+    v = payload["vars"]
+    assert v["ans_a"] == {"v": 41.11} and v["ans_b"] == {"v": 4} and v["ans_c"] == {"v": "拒绝原假设"}
+    assert v["ans_d"] == {"repr": "{3125}", "type": "set"}
+    assert v["ans_e"]["repr"].startswith("<repr failed") and v["ans_e"]["type"] == "_BadRepr"
+    assert v["ans_f"] == {"v": 2.5} and v["ans_g"] == {"v": None} and v["ans_i"] == {"v": True}
+    assert v["ans_h"] == {"v": 7}  # the int's own value, not what a subclass claims
+    assert v["ans_missing"] == {"missing": True}
+    assert payload["params"]["demo-2"] == {"households": {"v": 600}}
+    assert payload["params"]["demo-9"]["x"]["missing"] is True
+    assert "_govlib_grader_dump" not in ns
+
+
+def test_extraction_ignores_a_patched_json_module(capsys):
+    import types
+
+    fake = types.ModuleType("json")
+    fake.dumps = lambda *a, **k: '{"vars": {"ans_a": {"v": 41.11}}, "params": {}}'
+    saved = sys.modules["json"]
+    sys.modules["json"] = fake
+    try:
+        payload, _ = _run_dump({"ans_a": 0}, ["ans_a"], {}, capsys)
+    finally:
+        sys.modules["json"] = saved
+    assert payload["vars"]["ans_a"] == {"v": 0}
+
+
+def test_parse_payload_needs_exactly_one_block_with_this_nonce():
+    n = "cd" * 16
+    block = f'<<govlib-grader {n}>>{{"vars": {{}}, "params": {{}}}}<<end {n}>>'
+    assert collect.parse_payload(block, n)[0] == {"vars": {}, "params": {}}
+    assert collect.parse_payload(block, "ef" * 16)[0] is None
+    assert "多次" in collect.parse_payload(block + "\n" + block, n)[1]
+    assert collect.parse_payload(f"<<govlib-grader {n}>>nope<<end {n}>>", n)[0] is None
+    assert collect.parse_payload(f'<<govlib-grader {n}>>{{"error": "X: y"}}<<end {n}>>', n)[1].endswith("X: y")
+    assert collect.parse_payload("", n)[1] == "未能读取答案：评分单元没有输出"
+    with pytest.raises(ValueError, match="nonce"):
+        collect.extraction_source([], {}, "not hex!")
+
+
+# ----------------------------------------------------------------------------
+# scoring
+# ----------------------------------------------------------------------------
+
+def _sub(answers, *, status="ok", params=None, handout=None, file="s.ipynb"):
+    return Submission(file=file, student=Path(file).stem, status=status, lesson="demo", answers=answers,
+                      params=params or {}, handout=handout or {})
+
+
+def test_score_submission_statuses(demo):
+    exs = core.catalog("demo")
+    sub = _sub({"ans_demo1": {"v": "41.1%"}, "ans_demo2": {"v": 2}, "ans_demo3": {"v": None},
+                "ans_demo4": {"repr": "<object>", "type": "object"}, "ans_demo5": {"missing": True},
+                "ans_demo6": {"v": "我的看法"}},
+               params={"demo-2": {"households": {"v": 600}}})
+    rows = score.score_submission(sub, exs)
+    got = [(r.exercise, r.correct, r.status) for r in rows]
+    assert got == [("demo-1", 1, "correct"), ("demo-2", 1, "correct"), ("demo-3", 0, "unanswered"),
+                   ("demo-4", 0, "unsupported"), ("demo-5", 0, "missing"), ("demo-6", None, "discussion")]
+    assert rows[1].params == '{"households": 600}' and rows[5].answer == "我的看法"
+    assert rows[0].answer == "'41.1%'"
+
+
+def test_score_parameters_fall_back_to_the_handout_and_errors_are_reported(demo):
+    exs = [core.get("demo-2")]
+    # the expression could not be evaluated: the handout value 1000 -> ceil(1000/300) = 4
+    sub = _sub({"ans_demo2": {"v": 4}}, params={"demo-2": {"households": {"missing": True}}},
+               handout={"households": 1000})
+    assert score.score_submission(sub, exs)[0].correct == 1
+    (row,) = score.score_submission(_sub({"ans_demo2": {"v": 4}}), exs)
+    assert (row.correct, row.status) == (None, "grader-error") and "households" in row.message
+    # a parameter of the wrong type makes the expected value fail: reported, not raised
+    (row,) = score.score_submission(_sub({"ans_demo2": {"v": 4}},
+                                         params={"demo-2": {"households": {"v": "many"}}}), exs)
+    assert (row.correct, row.status) == (None, "grader-error") and "TypeError" in row.message
+
+
+def test_score_files_not_run_and_runs_without_answers(demo):
+    exs = core.catalog("demo")
+    rows = score.score_submission(_sub(None, status="broken"), exs)
+    assert {(r.correct, r.status) for r in rows} == {(None, "broken")}
+    rows = score.score_submission(_sub(None, status="timeout"), exs)
+    assert [r.correct for r in rows] == [0, 0, 0, 0, 0, None] and rows[0].status == "timeout"
+    rows = score.score_submission(_sub(None, status="errors"), exs)
+    assert rows[0].status == "no-answers"
+
+
+def test_question_stats_and_totals(demo):
+    exs = core.catalog("demo")
+    subs = [_sub({"ans_demo1": {"v": 41.11}}, file="a.ipynb"), _sub({"ans_demo1": {"v": 1}}, file="b.ipynb"),
+            _sub(None, status="broken", file="c.ipynb")]
+    rows = score.score_all(subs, exs)
+    stats = score.question_stats(rows, exs)
+    assert [(s.exercise, s.correct, s.graded) for s in stats] == \
+        [("demo-1", 1, 2), ("demo-2", 0, 2), ("demo-3", 0, 2), ("demo-4", 0, 2), ("demo-5", 0, 2)]
+    assert stats[0].rate == 0.5
+    assert score.student_totals(rows) == {"a.ipynb": (1, 5), "b.ipynb": (0, 5), "c.ipynb": (0, 0)}
+
+
+# ----------------------------------------------------------------------------
+# reports
+# ----------------------------------------------------------------------------
+
+def test_reports_escape_text_and_need_nothing_outside(demo, tmp_path):
+    exs = core.catalog("demo")
+    evil = "<script>alert(1)</script>"
+    subs = [_sub({"ans_demo1": {"v": evil}, "ans_demo6": {"v": evil}}, file=f"{evil}.ipynb"),
+            _sub(None, status="broken", file="x.ipynb")]
+    subs[1].problems.append(f"文件损坏：{evil}")
+    rows = score.score_all(subs, exs)
+    paths = report.write_reports(tmp_path, lesson="demo", exercises=exs, subs=subs, rows=rows,
+                                 stats=score.question_stats(rows, exs), notes=[f"跳过子文件夹 {evil}/"])
+    page = paths["summary"].read_text(encoding="utf-8")
+    assert "<script" not in page and "&lt;script&gt;" in page
+    for bad in ("http://", "https://", "<link", "src=\"/", "@import"):
+        assert bad not in page
+    assert page.count("data:image/png;base64,") == 1
+    assert "网格越小越好吗" in page and "指出网格规模与人力成本之间的权衡" in page
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["files.csv", "rubric.md", "scores.csv", "summary.html"]
+    raw = paths["scores"].read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    with open(paths["scores"], encoding="utf-8-sig", newline="") as fh:
+        recs = list(csv.DictReader(fh))
+    assert list(recs[0]) == ["student", "file", "exercise", "kind", "answer", "correct", "status", "status_zh",
+                             "message", "params"]
+    assert len(recs) == 12 and recs[0]["answer"] == repr(evil) and recs[0]["correct"] == "0"
+    assert recs[-1]["correct"] == "" and recs[-1]["status"] == "broken"
+    md = paths["rubric"].read_text(encoding="utf-8")
+    assert "1. 指出网格规模与人力成本之间的权衡" in md and evil in md
+
+
+def test_success_chart_is_a_png_with_cjk_labels():
+    stats = [score.QuestionStat("demo-1", "recompute", "？", 5, 7), score.QuestionStat("demo-2", "apply", "？", 0, 0)]
+    png = report.success_chart(stats, title="演示：各题正确率")  # a missing glyph would warn -> error
+    assert png.startswith(b"\x89PNG")
+
+
+def test_atomic_write_replaces_whole_files(tmp_path):
+    p = tmp_path / "a.txt"
+    report.atomic_write(p, "一")
+    report.atomic_write(p, b"two")
+    assert p.read_bytes() == b"two" and [q.name for q in tmp_path.iterdir()] == ["a.txt"]
+
+
+# ----------------------------------------------------------------------------
+# the pipeline and the command (no kernel needed: nothing here is runnable)
+# ----------------------------------------------------------------------------
+
+def _unrunnable(folder: Path) -> Path:
+    folder.mkdir()
+    shutil.copy(CLASS / "erin.ipynb", folder / "zoe.ipynb")
+    shutil.copy(CLASS / "dave.ipynb", folder / "Zoe.txt")
+    shutil.copy(CLASS / "grace.ipynb", folder / "grace.ipynb")
+    (folder / "drafts").mkdir()
+    return folder
+
+
+def test_grade_folder_reports_duplicates_and_writes_beside_the_folder(demo, tmp_path):
+    from govlib.grading import grade_folder
+
+    sub = _unrunnable(tmp_path / "returned")
+    before = _snapshot(sub)
+    res = grade_folder(sub, "demo", jobs=1, timeout=5)
+    assert res.out == tmp_path / "grades-demo" and res.paths["summary"].exists()
+    assert _snapshot(sub) == before
+    by = {s.file: s for s in res.submissions}
+    assert [by["Zoe.txt"].status, by["zoe.ipynb"].status, by["grace.ipynb"].status] == \
+        ["broken", "empty", "wrong-lesson"], [s.problems for s in res.submissions]
+    for f in ("Zoe.txt", "zoe.ipynb"):
+        assert any("学生编号重复" in p for p in by[f].problems)
+    assert not any("重复" in p for p in by["grace.ipynb"].problems)
+    assert res.notes and "drafts/" in res.notes[0]
+    assert all(r.correct is None for r in res.rows)
+    assert [s.graded for s in res.stats] == [0] * 5
+
+
+def test_grade_folder_rejects_bad_arguments(demo, tmp_path):
+    from govlib.grading import grade_folder
+
+    with pytest.raises(ParameterError, match="does not exist"):
+        grade_folder(tmp_path / "nope", "demo")
+    with pytest.raises(ParameterError, match="'no-such-lesson' has no exercises.*demo"):
+        grade_folder(tmp_path, "no-such-lesson")
+    with pytest.raises(ParameterError, match="timeout"):
+        grade_folder(tmp_path, "demo", timeout=0)
+    (tmp_path / "f").write_text("")
+    with pytest.raises(ParameterError, match="not a folder"):
+        grade_folder(tmp_path, "demo", out=tmp_path / "f")
+
+
+def test_cli_grade(demo, tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from govlib.grading.cli import grade
+
+    app = typer.Typer()
+    app.command()(grade)
+    sub = _unrunnable(tmp_path / "returned")
+    out = sub / "grades"  # inside the folder, explicitly asked for: allowed, and not graded
+    res = CliRunner().invoke(app, [str(sub), "--lesson", "demo", "--out", str(out), "-j", "1"])
+    assert res.exit_code == 0, res.output
+    assert "wrote" in res.output and (out / "scores.csv").exists()
+    with open(out / "files.csv", encoding="utf-8-sig") as fh:
+        assert sorted(r["file"] for r in csv.DictReader(fh)) == ["Zoe.txt", "grace.ipynb", "zoe.ipynb"]
+    res = CliRunner().invoke(app, [str(sub), "--lesson", "nope"])
+    assert res.exit_code == 2 and "has no exercises" in res.output
+
+
+def test_cli_module_is_light():
+    import subprocess
+
+    code = ("import sys, govlib.grading.cli\n"
+            "print(sorted(m for m in ('pandas', 'matplotlib', 'nbclient', 'nbformat') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "[]"
+
+
+# ----------------------------------------------------------------------------
+# kernels
+# ----------------------------------------------------------------------------
+
+#: file -> (file status, correct per demo-1..5, row statuses)
+EXPECTED = {
+    "alice.ipynb": ("ok", [1, 1, 1, 1, 1], ["correct"] * 5),
+    "bob.ipynb": ("ok", [0, 0, 0, 0, 0], ["wrong"] * 5),
+    "carol.ipynb": ("ok", [1, 1, 0, 0, 0], ["correct", "correct", "unanswered", "wrong", "unsupported"]),
+    "dave.ipynb": ("broken", [None] * 5, ["broken"] * 5),
+    "erin.ipynb": ("empty", [None] * 5, ["empty"] * 5),
+    "frank.txt": ("ok", [1, 0, 0, 0, 0], ["correct"] + ["unanswered"] * 4),
+    "grace.ipynb": ("wrong-lesson", [None] * 5, ["wrong-lesson"] * 5),
+    "heidi.pdf": ("not-notebook", [None] * 5, ["not-notebook"] * 5),
+    "ivan.ipynb": ("timeout", [1, 0, 0, 0, 0], ["correct"] + ["missing"] * 4),
+    "judy.ipynb": ("errors", [1, 1, 1, 0, 0], ["correct"] * 3 + ["unanswered"] * 2),
+    "mallory.ipynb": ("ok", [0, 0, 0, 0, 0], ["wrong"] * 5),
+}
+
+
+@pytest.mark.slow
+def test_fixture_class(demo, tmp_path):
+    from govlib.grading import grade_folder
+
+    sub = tmp_path / "class"
+    shutil.copytree(CLASS, sub)
+    before = _snapshot(sub)
+    res = grade_folder(sub, "demo", jobs=3, timeout=5)
+    # nothing in the submissions folder changed, nothing was added to it
+    assert _snapshot(sub) == before
+    with open(res.paths["scores"], encoding="utf-8-sig", newline="") as fh:
+        recs = list(csv.DictReader(fh))
+    table = {}
+    for r in recs:
+        if r["exercise"] != "demo-6":
+            table.setdefault(r["file"], []).append((None if r["correct"] == "" else int(r["correct"]), r["status"]))
+    assert set(table) == set(EXPECTED)
+    files = {s.file: s for s in res.submissions}
+    for name, (status, correct, statuses) in EXPECTED.items():
+        assert files[name].status == status, (name, files[name].problems)
+        assert [c for c, _ in table[name]] == correct, name
+        assert [s for _, s in table[name]] == statuses, name
+    # class summary: correct / notebooks run (7)
+    assert [(s.correct, s.graded) for s in res.stats] == [(5, 7), (3, 7), (2, 7), (1, 7), (1, 7)]
+    # per-file reports
+    probs = {n: " ".join(s.problems) for n, s in files.items()}
+    assert "超时" in probs["ivan.ipynb"] and "5 秒" in probs["ivan.ipynb"]
+    assert "ZeroDivisionError" in probs["judy.ipynb"] and "ValueError" in probs["judy.ipynb"]
+    assert ".txt" in probs["frank.txt"]
+    assert "other-lesson" in probs["grace.ipynb"]
+    assert "n_households" in probs["carol.ipynb"] and "600" in probs["carol.ipynb"]
+    assert probs["alice.ipynb"] == "" and probs["mallory.ipynb"] == ""
+    # discussion answers are collected for marking by hand
+    md = res.paths["rubric"].read_text(encoding="utf-8")
+    assert "**alice**（alice.ipynb）：网格要与人力相匹配" in md and "**bob**（bob.ipynb）：越小越好" in md
+    page = res.paths["summary"].read_text(encoding="utf-8")
+    assert "5/7" in page and "mallory" in page
+
+
+HOSTILE = {
+    # ignores Ctrl-C, then loops: the interrupt cannot stop it, the kernel is killed
+    "stubborn.ipynb": ["ans_demo1 = 41.11", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                       "while True:\n    pass"],
+    # the kernel process dies
+    "crash.ipynb": ["ans_demo1 = 41.11", "import os\nos._exit(1)"],
+    # redefines the names the grader's cell could rely on
+    "shadow.ipynb": ["ans_demo1 = 41.11\nprint = None\nget_ipython = None\nglobals = None\njson = None"],
+}
+
+
+@pytest.mark.slow
+def test_hostile_notebooks_are_reported(demo, tmp_path):
+    import nbformat
+
+    sub = tmp_path / "returned"
+    sub.mkdir()
+    for name, cells in HOSTILE.items():
+        nbformat.write(_nb(["from govlib.exercises import check", *cells], {"govlib": {"lesson": "demo"}}),
+                       str(sub / name))
+    spec = Spec.from_exercises("demo", core.catalog("demo"))
+    subs, _ = collect.collect_all(sub, spec, jobs=3, timeout=2, extract_timeout=2)
+    by = {s.file: s for s in subs}
+    assert by["stubborn.ipynb"].status == "timeout" and by["stubborn.ipynb"].answers is None
+    assert "强制结束" in " ".join(by["stubborn.ipynb"].problems)
+    assert by["crash.ipynb"].status == "died" and by["crash.ipynb"].answers is None
+    assert by["shadow.ipynb"].status == "ok"
+    assert by["shadow.ipynb"].answers["ans_demo1"] == {"v": 41.11}
+    rows = score.score_all(subs, core.catalog("demo"))
+    assert [r.correct for r in rows if r.file == "shadow.ipynb"][:5] == [1, 0, 0, 0, 0]
+    assert [r.status for r in rows if r.file == "crash.ipynb"][:2] == ["died", "died"]
+
+
+@pytest.mark.slow
+def test_check_works_in_a_fresh_kernel(demo, tmp_path):
+    from nbclient import NotebookClient
+
+    nb = _nb(["from govlib.exercises import check",
+              "n_households = 1000\nans_demo2 = 4\ncheck('demo-2', ans_demo2, households=n_households)",
+              "check('demo-1', 0.4111)\ncheck('demo-1', 50)\ncheck('demo-6', '看法')"])
+    NotebookClient(nb, kernel_name="python3", timeout=60, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.outputs)
+    assert text.splitlines() == ["【正确】 demo-2：正确。", "【正确】 demo-1：正确（已把小数按百分数理解）。",
+                                 "【再想想】 demo-1：还不对。提示：满意人数除以受访人数，再乘以100。",
+                                 "【提示】 demo-6：这是讨论题，不自动评分；请在课堂上与同学交流你的观点。"]
+    assert "41.1" not in text
+
+
+def test_committed_fixture_class_matches_its_generator():
+    sys.path.insert(0, str(GRADING))
+    try:
+        import make_class
+    finally:
+        sys.path.remove(str(GRADING))
+    files = make_class.build()
+    assert sorted(files) == sorted(p.name for p in CLASS.iterdir())
+    for name, data in files.items():
+        assert (CLASS / name).read_bytes() == data, name
+    json.loads((CLASS / "alice.ipynb").read_text(encoding="utf-8"))
