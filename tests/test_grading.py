@@ -33,7 +33,7 @@ import pytest
 
 from govlib.errors import ParameterError
 from govlib.exercises import core
-from govlib.grading import collect, report, score
+from govlib.grading import collect, files, kernel, report, score
 from govlib.grading.collect import Spec, Submission
 
 GRADING = Path(__file__).resolve().parent / "data" / "grading"
@@ -84,7 +84,7 @@ def _nb(cells, metadata=None):
     ("heidi.pdf", "not-notebook", "不是笔记本"),
 ])
 def test_read_notebook_classifies_the_fixture_files(name, status, words):
-    nb, got, why = collect.read_notebook(CLASS / name)
+    nb, got, why = files.read_notebook(CLASS / name)
     assert got == status and words in why
     assert (nb is None) == (status != "ok")
 
@@ -101,7 +101,7 @@ def test_read_notebook_classifies_the_fixture_files(name, status, words):
 def test_read_notebook_rejects_what_is_not_a_notebook(tmp_path, content, status):
     p = tmp_path / "x.ipynb"
     p.write_bytes(content)
-    nb, got, why = collect.read_notebook(p)
+    nb, got, why = files.read_notebook(p)
     assert nb is None and got == status and why
 
 
@@ -110,18 +110,18 @@ def test_student_id_and_find_submissions(tmp_path):
         (tmp_path / name).write_text("{}")
     (tmp_path / "sub").mkdir()
     (tmp_path / "out").mkdir()
-    files, notes = collect.find_submissions(tmp_path, exclude=tmp_path / "out")
-    assert [f.name for f in files] == ["a.txt", "b.ipynb"]
+    found, notes = files.find_submissions(tmp_path, exclude=tmp_path / "out")
+    assert [f.name for f in found] == ["a.txt", "b.ipynb"]
     assert len(notes) == 1 and "sub/" in notes[0]
-    assert collect.student_id("张三.ipynb") == "张三"
-    assert collect.student_id(Path("x/li.si.ipynb")) == "li.si"
+    assert files.student_id("张三.ipynb") == "张三"
+    assert files.student_id(Path("x/li.si.ipynb")) == "li.si"
 
 
 def test_detect_lesson():
-    assert collect.detect_lesson(_nb(["x = 1"], {"govlib": {"lesson": "demo"}})) == ({"demo"}, "metadata")
-    assert collect.detect_lesson(_nb(['check("xiamen-127-2", ans_x)', "check('demo-1', a)"])) == \
+    assert files.detect_lesson(_nb(["x = 1"], {"govlib": {"lesson": "demo"}})) == ({"demo"}, "metadata")
+    assert files.detect_lesson(_nb(['check("xiamen-127-2", ans_x)', "check('demo-1', a)"])) == \
         ({"xiamen-127", "demo"}, "check")
-    assert collect.detect_lesson(_nb(["print(1)"])) == (set(), "")
+    assert files.detect_lesson(_nb(["print(1)"])) == (set(), "")
 
 
 def test_check_params_reads_the_keyword_expressions(spec):
@@ -129,11 +129,11 @@ def test_check_params_reads_the_keyword_expressions(spec):
               "ans_demo2 = 4\ncheck('demo-2', ans_demo2, households=n_households * 2)",
               "check('demo-2', ans_demo2, households=999)",  # only the first call counts
               "this is not python ("])
-    assert collect.check_params(nb, spec) == {"demo-2": {"households": "n_households * 2"}}
+    assert files.check_params(nb, spec) == {"demo-2": {"households": "n_households * 2"}}
     # no check call: the parameter's own name
-    assert collect.check_params(_nb(["x = 1"]), spec) == {"demo-2": {"households": "households"}}
+    assert files.check_params(_nb(["x = 1"]), spec) == {"demo-2": {"households": "households"}}
     nb = _nb(["import govlib.exercises as gx\ngx.check('demo-2', ans_demo2, households=h)"])
-    assert collect.check_params(nb, spec) == {"demo-2": {"households": "h"}}
+    assert files.check_params(nb, spec) == {"demo-2": {"households": "h"}}
 
 
 # ----------------------------------------------------------------------------
@@ -157,13 +157,13 @@ class _BadRepr:
 
 def _run_dump(ns, variables, exprs, capsys):
     nonce = "ab" * 16
-    src = collect.extraction_source(variables, exprs, nonce)
+    src = kernel.extraction_source(variables, exprs, nonce)
     saved = {k: m for k, m in sys.modules.items() if k == "json" or k.startswith("json.")}
     try:
         exec(compile(src, "<grader>", "exec"), ns)  # replaces the json modules, as in a kernel
     finally:
         sys.modules.update(saved)
-    return collect.parse_payload(capsys.readouterr().out, nonce)
+    return kernel.parse_payload(capsys.readouterr().out, nonce)
 
 
 def test_extraction_converts_values(capsys):
@@ -202,14 +202,14 @@ def test_extraction_ignores_a_patched_json_module(capsys):
 def test_parse_payload_needs_exactly_one_block_with_this_nonce():
     n = "cd" * 16
     block = f'<<govlib-grader {n}>>{{"vars": {{}}, "params": {{}}}}<<end {n}>>'
-    assert collect.parse_payload(block, n)[0] == {"vars": {}, "params": {}}
-    assert collect.parse_payload(block, "ef" * 16)[0] is None
-    assert "多次" in collect.parse_payload(block + "\n" + block, n)[1]
-    assert collect.parse_payload(f"<<govlib-grader {n}>>nope<<end {n}>>", n)[0] is None
-    assert collect.parse_payload(f'<<govlib-grader {n}>>{{"error": "X: y"}}<<end {n}>>', n)[1].endswith("X: y")
-    assert collect.parse_payload("", n)[1] == "未能读取答案：评分单元没有输出"
+    assert kernel.parse_payload(block, n)[0] == {"vars": {}, "params": {}}
+    assert kernel.parse_payload(block, "ef" * 16)[0] is None
+    assert "多次" in kernel.parse_payload(block + "\n" + block, n)[1]
+    assert kernel.parse_payload(f"<<govlib-grader {n}>>nope<<end {n}>>", n)[0] is None
+    assert kernel.parse_payload(f'<<govlib-grader {n}>>{{"error": "X: y"}}<<end {n}>>', n)[1].endswith("X: y")
+    assert kernel.parse_payload("", n)[1] == "未能读取答案：评分单元没有输出"
     with pytest.raises(ValueError, match="nonce"):
-        collect.extraction_source([], {}, "not hex!")
+        kernel.extraction_source([], {}, "not hex!")
 
 
 # ----------------------------------------------------------------------------
@@ -427,15 +427,15 @@ def test_fixture_class(demo, tmp_path):
         if r["exercise"] != "demo-6":
             table.setdefault(r["file"], []).append((None if r["correct"] == "" else int(r["correct"]), r["status"]))
     assert set(table) == set(EXPECTED)
-    files = {s.file: s for s in res.submissions}
+    by = {s.file: s for s in res.submissions}
     for name, (status, correct, statuses) in EXPECTED.items():
-        assert files[name].status == status, (name, files[name].problems)
+        assert by[name].status == status, (name, by[name].problems)
         assert [c for c, _ in table[name]] == correct, name
         assert [s for _, s in table[name]] == statuses, name
     # class summary: correct / notebooks run (7)
     assert [(s.correct, s.graded) for s in res.stats] == [(5, 7), (3, 7), (2, 7), (1, 7), (1, 7)]
     # per-file reports
-    probs = {n: " ".join(s.problems) for n, s in files.items()}
+    probs = {n: " ".join(s.problems) for n, s in by.items()}
     assert "超时" in probs["ivan.ipynb"] and "5 秒" in probs["ivan.ipynb"]
     assert "ZeroDivisionError" in probs["judy.ipynb"] and "ValueError" in probs["judy.ipynb"]
     assert ".txt" in probs["frank.txt"]
@@ -503,8 +503,8 @@ def test_committed_fixture_class_matches_its_generator():
         import make_class
     finally:
         sys.path.remove(str(GRADING))
-    files = make_class.build()
-    assert sorted(files) == sorted(p.name for p in CLASS.iterdir())
-    for name, data in files.items():
+    built = make_class.build()
+    assert sorted(built) == sorted(p.name for p in CLASS.iterdir())
+    for name, data in built.items():
         assert (CLASS / name).read_bytes() == data, name
     json.loads((CLASS / "alice.ipynb").read_text(encoding="utf-8"))
