@@ -278,15 +278,15 @@ def plot_ratios(keys: Sequence[str], *, ax=None, decimals: int = 1, title: str |
     -------
     matplotlib.axes.Axes
     """
+    rs = ratios(keys, register=register)
+    units = {r.unit for r in rs}
+    if len(units) > 1:
+        raise ValueError(f"ratios in different units cannot share an axis: {', '.join(sorted(units))}")
     import matplotlib.pyplot as plt
 
     from govlib.plotting import use_cjk_font
 
     use_cjk_font()
-    rs = ratios(keys, register=register)
-    units = {r.unit for r in rs}
-    if len(units) > 1:
-        raise ValueError(f"ratios in different units cannot share an axis: {', '.join(sorted(units))}")
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 0.6 + 0.5 * len(rs)))
     y = list(range(len(rs)))[::-1]
