@@ -1,0 +1,224 @@
+"""The whole course, built once from scratch, checked against the register and the rules.
+
+One build of every lesson × parameter set (into a temporary folder, never
+course/_build) backs all tests here; they run in one xdist group so the build
+happens once.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from govlib import paths
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("course")]
+
+SPAN = re.compile(r'<span class="gv-fig" data-fig="([^"]+)"[^>]*>(.*?)</span>', re.S)
+
+
+@pytest.fixture(scope="session")
+def course(tmp_path_factory):
+    from govlib.build import run_build
+
+    out = tmp_path_factory.mktemp("course") / "_build"
+    report = run_build(out=out, jobs=2, quiet=True)
+    assert report.ok, "\n".join(str(f) for f in report.failures)
+    return out
+
+
+@pytest.fixture(scope="session")
+def syllabus():
+    from govlib.build import load_syllabus
+
+    return load_syllabus()
+
+
+def _visible(page: str) -> str:
+    """Page text a reader can see: no styles, scripts or embedded image data."""
+    page = re.sub(r"<style.*?</style>", " ", page, flags=re.S | re.I)
+    page = re.sub(r"<script.*?</script>", " ", page, flags=re.S | re.I)
+    page = re.sub(r"data:[a-z/+.-]+;base64,[A-Za-z0-9+/=]+", " ", page)
+    return page
+
+
+def _pages(out: Path, pattern: str = "*.html"):
+    return sorted(out.rglob(pattern))
+
+
+def _sets(syllabus):
+    for lesson in syllabus.lessons:
+        for name in lesson.params:
+            yield lesson, name
+
+
+def test_every_lesson_and_parameter_set_has_all_editions(course, syllabus):
+    manifest = json.loads((course / "manifest.json").read_text(encoding="utf-8"))
+    entries = manifest["artifacts"]
+    by_path = {e["path"]: e for e in entries}
+    for lesson, name in _sets(syllabus):
+        folder = course / "lessons" / lesson.id / name
+        for f in ("instructor.html", "student.html", "instructor.zh-Hant.html", "student.zh-Hant.html",
+                  "student.ipynb"):
+            assert (folder / f).is_file(), f"{lesson.id}/{name}/{f} missing"
+            rel = (folder / f).relative_to(course).as_posix()
+            assert by_path[rel]["status"] in ("executed", "cached"), by_path[rel]
+    assert (course / "index.html").is_file()
+
+
+def _expected_text(rec) -> str:
+    """How the register says a figure must read: its published wording, or a derived value."""
+    if isinstance(rec["derived_from"], str) and rec["derived_from"]:
+        return f"{rec['value']:.{int(rec['decimals'])}f}{rec['unit']}（推算）"
+    return rec["wording"]
+
+
+def test_every_rendered_figure_matches_the_register(course, register):
+    rows = {r["id"]: r for r in register.figures.to_dict("records")}
+    seen, wrong = 0, []
+    for page in _pages(course / "lessons", "*.html"):
+        if "zh-Hant" in page.name:
+            continue
+        for fid, text in SPAN.findall(page.read_text(encoding="utf-8")):
+            seen += 1
+            assert fid in rows, f"{page}: unknown figure id {fid}"
+            if html.unescape(text) != _expected_text(rows[fid]):
+                wrong.append((page.relative_to(course).as_posix(), fid, html.unescape(text)))
+    assert seen > 500
+    assert wrong == []
+
+
+def test_a_changed_register_value_would_be_caught(course, register):
+    """The comparison above can fail: a figure shown with another value does not match."""
+    rec = register.figures.set_index("id").loc["qz-purchase-services"].to_dict()
+    rec["derived_from"] = None
+    page = next(_pages(course / "lessons" / "quanzhou-survey", "instructor.html"))
+    shown = dict(SPAN.findall(page.read_text(encoding="utf-8")))
+    assert shown["qz-purchase-services"] == _expected_text(rec)
+    rec["wording"] = "41.2%"
+    assert shown["qz-purchase-services"] != _expected_text(rec)
+
+
+def test_survey_lesson_shows_every_questionnaire_figure(course, register):
+    from govlib.survey import questionnaire_ids
+
+    ids = set(questionnaire_ids(register))
+    assert len(ids) >= 30
+    page = (course / "lessons" / "quanzhou-survey" / "default" / "student.html").read_text(encoding="utf-8")
+    shown = {fid for fid, _ in SPAN.findall(page)}
+    assert ids - shown == set()
+
+
+def test_index_lists_every_figure_shown_with_its_citation(course, register):
+    index = (course / "index.html").read_text(encoding="utf-8")
+    shown = set()
+    for page in _pages(course / "lessons", "instructor.html"):
+        shown |= {fid for fid, _ in SPAN.findall(page.read_text(encoding="utf-8"))}
+    for fid in shown:
+        assert fid in index, f"index does not list {fid}"
+        assert html.escape(register.cite(fid)) in index or register.cite(fid) in index, fid
+
+
+def _param_values(lesson, name):
+    from govlib.build.params import read_parameters
+
+    values = read_parameters(paths.ROOT / lesson.notebook).defaults()
+    values.update(lesson.params[name] or {})
+    return values
+
+
+def test_student_editions_leak_no_answers(course, syllabus):
+    from govlib.exercises import catalog
+    from govlib.exercises.core import expected_answer_strings
+
+    leaks, searched = [], 0
+    for lesson, name in _sets(syllabus):
+        values = _param_values(lesson, name)
+        folder = course / "lessons" / lesson.id / name
+        texts = {f: _visible(html.unescape((folder / f).read_text(encoding="utf-8")))
+                 for f in ("student.html", "student.zh-Hant.html")}
+        nb = json.loads((folder / "student.ipynb").read_text(encoding="utf-8"))
+        texts["student.ipynb"] = "\n".join("".join(c["source"]) for c in nb["cells"])
+        for ex in catalog(lesson.id):
+            strings = expected_answer_strings(ex, **{p: values[p] for p in ex.params})
+            for s in strings:
+                searched += 1
+                pat = re.compile(rf"(?<![\d.]){re.escape(s)}(?![\d])")
+                for f, text in texts.items():
+                    if pat.search(text):
+                        leaks.append((lesson.id, name, f, ex.id, s))
+    assert searched > 50
+    assert leaks == []
+
+
+def _cells(lesson):
+    import jupytext
+
+    return jupytext.read(paths.ROOT / lesson.notebook).cells
+
+
+def test_student_editions_hold_no_solution_or_teaching_text(course, syllabus):
+    checked, leaks = 0, []
+    run = re.compile(r"[\u4e00-\u9fff]{8,}")
+    for lesson in syllabus.lessons:
+        cells = _cells(lesson)
+        kept = "\n".join(c.source for c in cells
+                         if not {"solution", "instructor"} & set(c.metadata.get("tags", [])))
+        removed = [c for c in cells if {"solution", "instructor"} & set(c.metadata.get("tags", []))]
+        assert removed, f"{lesson.id} has no solution or instructor cells"
+        for name in lesson.params:
+            folder = course / "lessons" / lesson.id / name
+            student = _visible(html.unescape((folder / "student.html").read_text(encoding="utf-8")))
+            nb = (folder / "student.ipynb").read_text(encoding="utf-8")
+            instructor = _visible(html.unescape((folder / "instructor.html").read_text(encoding="utf-8")))
+            for cell in removed:
+                for phrase in run.findall(cell.source):
+                    if phrase in kept:
+                        continue
+                    checked += 1
+                    if phrase in instructor:  # the phrase is rendered somewhere: it must not reach students
+                        if phrase in student or phrase in nb:
+                            leaks.append((lesson.id, name, phrase))
+    assert checked > 100
+    assert leaks == []
+
+
+def test_exercise_cells_reach_students_with_their_checks(course, syllabus):
+    from govlib.exercises import catalog
+
+    for lesson in syllabus.lessons:
+        nb = json.loads((course / "lessons" / lesson.id / "default" / "student.ipynb").read_text(encoding="utf-8"))
+        sources = "\n".join("".join(c["source"]) for c in nb["cells"])
+        for ex in catalog(lesson.id):
+            if ex.kind != "discuss":
+                assert f'check("{ex.id}"' in sources, ex.id
+                assert f"{ex.variable} = None" in sources, ex.id
+        assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def test_pages_load_nothing_from_outside(course):
+    from govlib.build.editions import external_resources
+
+    pages = _pages(course)
+    assert len(pages) > 40
+    for page in pages:
+        assert external_resources(page.read_text(encoding="utf-8")) == [], page
+
+
+def test_traditional_copies_are_converted(course):
+    page = (course / "lessons" / "pujiang" / "default" / "instructor.zh-Hant.html").read_text(encoding="utf-8")
+    text = _visible(page)
+    assert "黨建" in text and "党建" not in text
+    simplified = (course / "lessons" / "pujiang" / "default" / "instructor.html").read_text(encoding="utf-8")
+    assert SPAN.findall(page) and len(SPAN.findall(page)) == len(SPAN.findall(simplified))
+
+
+def test_charts_are_embedded_and_render(course):
+    page = (course / "lessons" / "quanzhou-survey" / "default" / "instructor.html").read_text(encoding="utf-8")
+    pngs = re.findall(r"data:image/png;base64,", page)
+    assert len(pngs) >= 3
+    assert "Glyph" not in page and "missing from font" not in page

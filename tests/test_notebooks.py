@@ -1,0 +1,93 @@
+"""Static checks of the lesson sources: one typed parameters cell, no published number typed,
+and every lesson's exercises present, checked and solved."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from govlib import paths
+
+SYLLABUS = yaml.safe_load(paths.SYLLABUS.read_text(encoding="utf-8")) if paths.SYLLABUS.exists() else {"lessons": []}
+LESSONS = [(lesson["id"], paths.ROOT / lesson["notebook"]) for lesson in SYLLABUS["lessons"]]
+# numbers that are arithmetic, not published figures (percent total)
+ALLOWED = {"100"}
+
+
+def _read(nb_path):
+    import jupytext
+
+    return jupytext.read(nb_path)
+
+
+def _tags(cell):
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def test_every_syllabus_lesson_has_a_notebook():
+    assert len(LESSONS) >= 8
+    for lid, nb in LESSONS:
+        assert nb.is_file(), f"{lid}: {nb} missing"
+        assert nb.suffix == ".md", f"{lid}: lessons are stored as MyST Markdown"
+
+
+@pytest.mark.parametrize(("lid", "nb"), LESSONS, ids=[lid for lid, _ in LESSONS])
+def test_one_parameters_cell_with_typed_commented_lines(lid, nb):
+    cells = [c for c in _read(nb).cells if "parameters" in _tags(c)]
+    assert len(cells) == 1, f"{lid}: {len(cells)} parameters cells"
+    lines = [ln for ln in cells[0].source.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    assert lines
+    for ln in lines:
+        assert re.match(r"^\w+\s*:\s*(int|float|str|bool)\s*=\s*.+#\s*\S", ln), f"{lid}: {ln!r}"
+
+
+def _published_tokens(register):
+    tokens = {}
+    for rec in register.figures.to_dict("records"):
+        if rec["derived_from"] == rec["derived_from"] and rec["derived_from"]:
+            continue
+        for tok in re.findall(r"\d+(?:\.\d+)?", rec["wording"]):
+            if len(tok) >= 3 and tok not in ALLOWED:
+                tokens.setdefault(tok, rec["id"])
+    return tokens
+
+
+@pytest.mark.parametrize(("lid", "nb"), LESSONS, ids=[lid for lid, _ in LESSONS])
+def test_no_published_number_is_typed_in_a_lesson(register, lid, nb):
+    # figure ids (cd-since-2017) and exercise ids name numbers; they are not typed numbers
+    text = re.sub(r"\b(?:pj|xm|yh|cd|qz)-[a-z0-9-]+", " ", nb.read_text(encoding="utf-8"))
+    found = []
+    for tok, fid in _published_tokens(register).items():
+        if re.search(rf"(?<![\d.]){re.escape(tok)}(?![\d])", text):
+            found.append((tok, fid))
+    assert found == [], f"{lid} types published numbers instead of loading them: {found}"
+
+
+@pytest.mark.parametrize(("lid", "nb"), LESSONS, ids=[lid for lid, _ in LESSONS])
+def test_exercises_are_asked_checked_and_solved(lid, nb):
+    from govlib.exercises import catalog
+
+    exercises = catalog(lid)
+    if lid == "intro":
+        pytest.skip("the opening lesson has no exercises")
+    assert len(exercises) >= 4, f"{lid}: only {len(exercises)} exercises"
+    assert sum(e.kind == "discuss" for e in exercises) >= 1
+    assert len({e.kind for e in exercises}) >= 3, f"{lid}: exercises of fewer than three kinds"
+    cells = _read(nb).cells
+    for ex in exercises:
+        if ex.kind == "discuss":
+            continue
+        call = f'check("{ex.id}"'
+        asked = [c for c in cells if "exercise" in _tags(c) and call in c.source]
+        solved = [c for c in cells if "solution" in _tags(c) and call in c.source]
+        assert asked, f"{ex.id}: no exercise cell calls {call}"
+        assert solved, f"{ex.id}: no solution cell"
+        assert f"{ex.variable} = None" in asked[0].source, f"{ex.id}: exercise cell must start unanswered"
+
+
+def test_course_has_thirty_exercises():
+    from govlib.exercises import catalog
+
+    assert len(catalog()) >= 30
