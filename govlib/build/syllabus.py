@@ -39,7 +39,7 @@ from govlib import paths
 from govlib.errors import DataError, Problem, display_path
 from govlib.schemas import SLUG
 
-__all__ = ["Lesson", "Syllabus", "load_syllabus", "lessons_frame", "SLUG"]
+__all__ = ["Lesson", "Syllabus", "load_syllabus", "lessons_frame", "lessons_table", "SLUG"]
 
 class Lesson(BaseModel):
     """One lesson of the syllabus.
@@ -315,3 +315,37 @@ def lessons_frame(path: str | Path | None = None):
     rows = [{"序号": i, "课题": les.title_zh, "学习目标": "；".join(les.objectives),
              "课时（分钟）": les.minutes} for i, les in enumerate(syl.lessons, 1)]
     return pd.DataFrame(rows).set_index("序号")
+
+
+class _HTMLTable:
+    """An HTML fragment Jupyter displays (``_repr_html_``), with a plain-text fallback."""
+
+    def __init__(self, html_text: str, plain: str):
+        self.html, self.plain = html_text, plain
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.plain
+
+
+def lessons_table(path: str | Path | None = None) -> _HTMLTable:
+    """The syllabus as an HTML table for notebooks: number, title, objectives (a list), minutes.
+
+    Every text is HTML-escaped.
+    """
+    from html import escape
+
+    syl = load_syllabus(path, check_notebooks=False)
+    rows = []
+    for i, les in enumerate(syl.lessons, 1):
+        objectives = "".join(f"<li>{escape(o)}</li>" for o in les.objectives)
+        rows.append(f"<tr><td>第{i}课</td><td>{escape(les.title_zh)}</td><td><ul>{objectives}</ul></td>"
+                    f"<td>{les.minutes} 分钟</td></tr>")
+    total = sum(les.minutes for les in syl.lessons)
+    html_text = (f'<table class="gv-syllabus"><caption>{escape(syl.title_zh)}：共 {len(syl.lessons)} 课，'
+                 f"约 {total} 分钟</caption><thead><tr><th>序号</th><th>课题</th><th>学习目标</th>"
+                 f'<th>课时</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    plain = "\n".join(f"{i}. {les.title_zh}（{les.minutes} 分钟）" for i, les in enumerate(syl.lessons, 1))
+    return _HTMLTable(html_text, plain)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from govlib import paths
-from govlib.build.syllabus import lessons_frame, load_syllabus
+from govlib.build.syllabus import lessons_frame, lessons_table, load_syllabus
 from govlib.errors import DataError
 
 
@@ -113,3 +113,13 @@ def test_lessons_frame_for_notebooks(course):
     df = lessons_frame(course.syllabus)
     assert list(df.columns) == ["课题", "学习目标", "课时（分钟）"]
     assert df.loc[2, "课时（分钟）"] == 15
+
+
+def test_lessons_table_is_escaped_html(course):
+    t = lessons_table(course.syllabus)
+    html = t._repr_html_()
+    assert html.startswith('<table class="gv-syllabus">')
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    assert "<li>理解参数 &amp; 版本</li>" in html and "15 分钟" in html
+    assert "共 2 课，约 45 分钟" in html
+    assert repr(t).startswith("1. 第一课")

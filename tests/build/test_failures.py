@@ -1,0 +1,89 @@
+"""Failures: one failing lesson does not stop the others; the report names lesson, set, cell and error."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from govlib.errors import GovlibError, ParameterError
+
+pytestmark = pytest.mark.slow
+
+
+def test_failing_lesson_is_reported_and_others_build(built_copy):
+    built_copy.add_lesson("broken", "broken.md", {"default": {}, "ok": {"divisor": 2}})
+    report = built_copy.build()
+    assert not report.ok
+    assert sorted(report.executed) == ["broken/ok"]
+    assert sorted(report.cached) == ["alpha/big", "alpha/default", "beta/default"]
+    [f] = report.failures
+    assert (f.lesson, f.params, f.ename) == ("broken", "default", "ZeroDivisionError")
+    assert f.cell == 4  # markdown, parameters, print, 1 / divisor
+    assert "cell 4 of broken.md" in f.cell_label
+    assert "division by zero" in f.evalue
+    assert f.notebook == "_failed/broken/default.ipynb"
+    printed = report.text
+    assert "FAILED" in printed and "lesson 'broken', parameter set 'default', cell 4" in printed
+    assert "ZeroDivisionError" in printed and "_failed/broken/default.ipynb" in printed
+    kept = nbformat.read(built_copy.out / f.notebook, as_version=4)
+    assert any(o.get("output_type") == "error" for c in kept.cells for o in c.get("outputs", []))
+    assert "before the error" in json.dumps(kept, ensure_ascii=False)
+    assert "never reached" in json.dumps(kept, ensure_ascii=False)  # source kept, not executed
+    index = (built_copy.out / "index.html").read_text(encoding="utf-8")
+    assert "最近一次构建失败" in index
+    # the failed run is recorded, so the next build tries again
+    assert built_copy.build().failures
+
+
+def test_last_good_outputs_stay_in_place(built_copy):
+    built_copy.add_lesson("broken", "broken.md", {"default": {"divisor": 1}})
+    assert built_copy.build().ok
+    page = built_copy.out / "lessons/broken/default/instructor.html"
+    good = page.read_bytes()
+    data = built_copy.syllabus_data()
+    data["lessons"][-1]["params"]["default"] = {"divisor": 0}
+    built_copy.write_syllabus(data)
+    report = built_copy.build()
+    assert [f.lesson for f in report.failures] == ["broken"]
+    assert page.read_bytes() == good
+    doc = json.loads((built_copy.out / "manifest.json").read_text(encoding="utf-8"))
+    entries = {a["path"]: a for a in doc["artifacts"]}
+    assert entries["lessons/broken/default/instructor.html"]["status"] == "failed"
+    assert entries["_failed/broken/default.ipynb"]["edition"] == "failed-notebook"
+    index = (built_copy.out / "index.html").read_text(encoding="utf-8")
+    assert "以下为上次成功的版本" in index
+    # fixed again: the failed notebook goes away
+    data["lessons"][-1]["params"]["default"] = {"divisor": 4}
+    built_copy.write_syllabus(data)
+    report = built_copy.build()
+    assert report.ok and report.executed == ["broken/default"]
+    assert not (built_copy.out / "_failed").exists()
+
+
+def test_parameter_errors_stop_before_any_kernel(built_copy, monkeypatch):
+    import govlib.build.runner as runner
+
+    def no_kernels(*a, **k):  # pragma: no cover - must not be reached
+        raise AssertionError("a kernel pool was started")
+
+    monkeypatch.setattr(runner, "_run_pool", no_kernels)
+    data = built_copy.syllabus_data()
+    data["lessons"][0]["params"]["big"]["n"] = "forty"
+    data["lessons"][0]["params"]["big"]["sample"] = 3
+    data["lessons"][1]["params"]["default"]["seed"] = -1
+    built_copy.write_syllabus(data)
+    with pytest.raises(ParameterError) as info:
+        built_copy.build(force=True)
+    msg = str(info.value)
+    assert "course/course.yml" in msg or "course.yml" in msg
+    assert "nothing was executed" in msg
+    assert "lesson 'alpha', parameter set 'big': parameter 'n' expects int, got str 'forty'" in msg
+    assert "lesson 'alpha', parameter set 'big': unknown parameter 'sample'" in msg
+    assert "lesson 'beta', parameter set 'default': parameter 'seed' expects int in [0, None], got -1" in msg
+
+
+def test_unknown_lesson_id(built_copy):
+    with pytest.raises(GovlibError, match="unknown lesson id.*'gamma'.*alpha, beta"):
+        built_copy.build(lessons=["gamma"])
