@@ -329,3 +329,71 @@ def test_checking_a_demo_answer_imports_no_other_bank(demo):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy(),
                          timeout=60, check=True).stdout.splitlines()
     assert out == ["【正确】 demo-1：正确。", "[]", "False"]
+
+
+# ----------------------------------------------------------------------------
+# smoke check over the lessons' real exercise banks
+# ----------------------------------------------------------------------------
+
+def _real_lessons() -> dict[str, list[Exercise]]:
+    out: dict[str, list[Exercise]] = {}
+    for e in catalog():
+        if e.lesson not in ("demo", "scratch"):
+            out.setdefault(e.lesson, []).append(e)
+    return out
+
+
+def _notebook_params(lesson: str) -> dict:
+    """Default parameter values: the notebook's parameters cell, then the syllabus' default set."""
+    from govlib import paths
+    from govlib.build.params import read_parameters
+
+    values: dict = {}
+    nb = paths.NOTEBOOKS / f"{lesson.replace('-', '_')}.md"
+    try:
+        from govlib.build.syllabus import load_syllabus
+
+        les = load_syllabus(check_notebooks=False).lesson(lesson)
+        nb = paths.ROOT / les.notebook
+        syllabus_default = dict(les.params.get("default") or {})
+    except Exception:
+        syllabus_default = {}
+    if nb.exists():
+        values.update(read_parameters(nb).defaults())
+    values.update(syllabus_default)
+    return values
+
+
+def test_every_real_bank_has_the_required_kinds_of_exercises():
+    lessons = _real_lessons()
+    if not lessons:
+        pytest.skip("no exercise bank yet")
+    for lesson, exs in lessons.items():
+        kinds = [e.kind for e in exs]
+        assert len(exs) >= 4, f"{lesson}: {len(exs)} exercises, at least 4 needed"
+        assert kinds.count("discuss") == 1, f"{lesson}: needs exactly one discussion question ({kinds})"
+        assert len(set(kinds) - {"discuss"}) >= 2, f"{lesson}: needs several kinds of exercise ({kinds})"
+        assert [e.number for e in exs] == list(range(1, len(exs) + 1)), f"{lesson}: exercise numbers have gaps"
+
+
+def test_every_real_expected_answer_computes_and_grades_as_correct():
+    lessons = _real_lessons()
+    if not lessons:
+        pytest.skip("no exercise bank yet")
+    for lesson, exs in lessons.items():
+        values = _notebook_params(lesson)
+        for e in exs:
+            if not e.graded:
+                continue
+            missing = [p for p in e.params if p not in values]
+            assert not missing, f"{e.id}: parameter(s) {missing} are not notebook parameters of {lesson}"
+            params = {p: values[p] for p in e.params}
+            exp = e.expected_value(**params)
+            assert exp is not None, e.id
+            if e.answer == "choice":
+                assert exp in e.choices, f"{e.id}: expected {exp!r} is not one of its choices"
+            res = grade_answer(e.id, exp, **params)
+            assert res.correct is True, f"{e.id}: its own expected answer grades as {res}"
+            strings = expected_answer_strings(e, **params)
+            if e.answer in ("percent", "number", "int"):
+                assert all(len(s) >= 3 for s in strings), e.id
