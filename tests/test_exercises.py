@@ -364,6 +364,7 @@ def _notebook_params(lesson: str) -> dict:
     return values
 
 
+@pytest.mark.slow  # imports every bank (pandas, scipy, statsmodels)
 def test_every_real_bank_has_the_required_kinds_of_exercises():
     lessons = _real_lessons()
     if not lessons:
@@ -376,6 +377,7 @@ def test_every_real_bank_has_the_required_kinds_of_exercises():
         assert [e.number for e in exs] == list(range(1, len(exs) + 1)), f"{lesson}: exercise numbers have gaps"
 
 
+@pytest.mark.slow  # computes every lesson's answers (simulations included)
 def test_every_real_expected_answer_computes_and_grades_as_correct():
     lessons = _real_lessons()
     if not lessons:
