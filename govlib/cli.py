@@ -8,12 +8,14 @@ import typer
 
 from govlib import __version__, paths
 from govlib.build.cli import build
+from govlib.grading.cli import grade
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="govlib: build and check the 党建引领社区治理 course.")
 data_app = typer.Typer(no_args_is_help=True, help="Check the register of published figures.")
 app.add_typer(data_app, name="data")
 app.command("build")(build)
+app.command("grade")(grade)
 
 
 def _version(flag: bool) -> None:
