@@ -570,30 +570,14 @@ def load_framework(name_or_path: str | Path, *, register: Register | None = None
         Naming the file and the key path of every problem: schema violations,
         duplicate node ids, figure ids missing from the register.
     """
-    import yaml
-    from pydantic import ValidationError
-
     from govlib.schemas import Framework
+    from govlib.yamlfile import load_model
 
     p = Path(name_or_path)
     if p.suffix not in (".yaml", ".yml"):
         p = paths.FRAMEWORKS / f"{name_or_path}.yaml"
     shown = display_path(p)
-    if not p.is_file():
-        raise DataError(Problem(shown, "file not found"))
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(Problem(shown, f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                                row=mark.line + 1 if mark else None)) from None
-    try:
-        fw = Framework.model_validate(raw)
-    except ValidationError as exc:
-        probs = [Problem(shown, e["msg"], column=".".join(str(x) for x in e["loc"]),
-                         value=e.get("input") if not isinstance(e.get("input"), (dict, list)) else None)
-                 for e in exc.errors()]
-        raise DataError(probs) from None
+    fw = load_model(p, Framework)
     problems = []
     seen: dict[str, str] = {}
     reg = register if register is not None else load_register()

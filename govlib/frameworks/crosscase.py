@@ -155,28 +155,11 @@ def load_crosscase(path: str | Path = CROSSCASE_YAML) -> CrossCase:
         case or dimension that is not declared, a blank note or locator, a
         ``framework`` file that does not exist.
     """
-    import yaml
-    from pydantic import ValidationError
+    from govlib.yamlfile import load_model
 
     p = Path(path)
     shown = display_path(p)
-    if not p.is_file():
-        raise DataError(Problem(shown, "file not found"))
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(Problem(shown, f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                                row=mark.line + 1 if mark else None)) from None
-    if not isinstance(raw, dict):
-        raise DataError(Problem(shown, "the file must hold a mapping with title_zh, levels, dimensions, "
-                                "cases and coding"))
-    try:
-        cc = CrossCase.model_validate(raw)
-    except ValidationError as exc:
-        raise DataError([Problem(shown, e["msg"], column=".".join(str(x) for x in e["loc"]),
-                                 value=e.get("input") if not isinstance(e.get("input"), (dict, list)) else None)
-                         for e in exc.errors()]) from None
+    cc = load_model(p, CrossCase, expect="a mapping with title_zh, levels, dimensions, cases and coding")
     problems: list[Problem] = []
     if sorted(cc.levels) != list(range(len(cc.levels))):
         problems.append(Problem(shown, "levels must be numbered 0, 1, 2 … without gaps", column="levels",
