@@ -287,5 +287,16 @@ def worker_main(task_q, result_q, env: dict[str, str], log_path: str | None) -> 
         if job is None:
             break
         result_q.put(("start", job.key, os.getpid()))
+        size = os.path.getsize(log_path) if log_path and os.path.exists(log_path) else 0
         result = run_job(job)
+        if result["failure"] and result["failure"]["cell"] is None and log_path:
+            # a kernel that died or would not start says why on its stderr
+            try:
+                with open(log_path, "rb") as fh:
+                    fh.seek(size)
+                    tail = fh.read().decode("utf-8", "replace").splitlines()[-30:]
+            except OSError:
+                tail = []
+            if tail:
+                result["failure"]["detail"] += "\n--- kernel and worker output ---\n" + "\n".join(tail)
         result_q.put(("done", job.key, result))

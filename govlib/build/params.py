@@ -229,6 +229,10 @@ def _myst_code_cells(text: str):
 
                 for ol in opt_lines:
                     mm = re.match(r"^:([\w-]+):\s*(.*)$", ol)
+                    flow = re.match(r"^\[([\w\s,-]*)\]$", mm.group(2).strip())
+                    if flow:  # the usual ':tags: [a, b]', without the cost of YAML
+                        options[mm.group(1)] = [t.strip() for t in flow.group(1).split(",") if t.strip()]
+                        continue
                     try:
                         options[mm.group(1)] = yaml.safe_load(mm.group(2)) if mm.group(2) else None
                     except yaml.YAMLError:

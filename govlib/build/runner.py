@@ -205,10 +205,26 @@ def _is_current(out: Path, entries: list[dict], input_hash: str, editions: Itera
         e = have.get(ed)
         if not e or e.get("input_hash") != input_hash or e.get("status") == "failed":
             return False
-        p = out / e["path"]
-        if not p.is_file() or cache.sha256_file(p) != e.get("sha256"):
+        if not _unchanged(out / e["path"], e):
             return False
     return True
+
+
+def _stamp(path: Path) -> dict:
+    """Size and modification time, so an unchanged file need not be hashed again."""
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _unchanged(path: Path, entry: dict) -> bool:
+    """Is *path* still the file *entry* describes?  (size+mtime like make/git, else sha256)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    if entry.get("size") == st.st_size and entry.get("mtime_ns") == st.st_mtime_ns:
+        return True
+    return cache.sha256_file(path) == entry.get("sha256")
 
 
 def _ensure_out(out: Path) -> None:
@@ -499,7 +515,8 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
             for a in res["artifacts"]:
                 entry = {"lesson": res["lesson"], "params": res["params"], "edition": a["edition"],
                          "path": a["path"], "sha256": a["sha256"], "input_hash": job_hash[key],
-                         "status": "executed", "seconds": round(res["seconds"] / n, 3)}
+                         "status": "executed", "seconds": round(res["seconds"] / n, 3),
+                         **_stamp(out / a["path"])}
                 if a["edition"] == "instructor":
                     entry["figures"] = res["figures"]
                 entries[a["path"]] = entry
@@ -549,7 +566,7 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
     old_index = {e["edition"]: e for e in old if e.get("edition") in ("index", "index.zh-Hant")}
     index_files = {"index": "index.html", "index.zh-Hant": "index.zh-Hant.html"}
     if all(ed in old_index and old_index[ed].get("input_hash") == index_key for ed in index_files) and all(
-            (out / p).is_file() and cache.sha256_file(out / p) == old_index[ed].get("sha256")
+            _unchanged(out / p, old_index[ed])
             for ed, p in index_files.items()):
         for ed in index_files:
             entries[index_files[ed]] = {**old_index[ed], "status": "cached", "seconds": 0.0}
@@ -566,7 +583,7 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
             cache.atomic_write(out / rel, data)
             entries[rel] = {"lesson": None, "params": None, "edition": ed, "path": rel,
                             "sha256": cache.sha256_bytes(data), "input_hash": index_key,
-                            "status": "executed", "seconds": secs}
+                            "status": "executed", "seconds": secs, **_stamp(out / rel)}
         report.index_written = True
     progress.index(report.index_written)
     if not lessons:

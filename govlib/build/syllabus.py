@@ -172,7 +172,7 @@ def _line_map(text: str) -> tuple[dict[tuple, int], list[tuple[tuple, int]]]:
     lines: dict[tuple, int] = {}
     dups: list[tuple[tuple, int]] = []
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return lines, dups
 
@@ -250,7 +250,7 @@ def load_syllabus(path: str | Path | None = None, *, check_notebooks: bool = Tru
     except OSError as exc:
         raise DataError(Problem(shown, f"cannot read the syllabus ({exc.strerror})")) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataError(Problem(shown, f"not valid YAML: {getattr(exc, 'problem', exc)}",
