@@ -259,6 +259,28 @@ def _prune(out: Path, old: list[dict], new: list[dict]) -> None:
 # --------------------------------------------------------------------------- the pool
 
 
+class _no_main_module:
+    """Start worker processes without re-running the caller's ``__main__``.
+
+    multiprocessing re-imports the parent's main script in each child (so a
+    script calling :func:`run_build` without an ``if __name__ == "__main__"``
+    guard would build recursively).  The workers need nothing from it, so
+    ``__main__`` is swapped for an empty module while they start.
+    """
+
+    def __enter__(self):
+        import types
+
+        self.saved = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            sys.modules["__main__"] = self.saved
+        return False
+
+
 def _run_pool(jobs: list[Job], n: int, progress, on_result: Callable[[dict], None], out: Path) -> None:
     """Run *jobs* in *n* spawned worker processes; call *on_result* for each result."""
     import multiprocessing as mp
@@ -278,19 +300,21 @@ def _run_pool(jobs: list[Job], n: int, progress, on_result: Callable[[dict], Non
     env.update({k: os.environ.get(k, v) if k == "SOURCE_DATE_EPOCH" else v for k, v in KERNEL_ENV.items()})
     logs: list[str] = []
     procs = []
-    for _ in range(n):
-        fd, log = tempfile.mkstemp(prefix="govlib-build-worker-", suffix=".log")
-        os.close(fd)
-        logs.append(log)
-        p = ctx.Process(target=worker_main, args=(task_q, result_q, env, log), daemon=True)
-        p.start()
-        procs.append(p)
+    with _no_main_module():
+        for _ in range(n):
+            fd, log = tempfile.mkstemp(prefix="govlib-build-worker-", suffix=".log")
+            os.close(fd)
+            logs.append(log)
+            p = ctx.Process(target=worker_main, args=(task_q, result_q, env, log), daemon=True)
+            p.start()
+            procs.append(p)
     by_key = {j.key: j for j in jobs}
     for j in jobs:
         task_q.put(j)
     for _ in procs:
         task_q.put(None)
     pending = set(by_key)
+    keep_logs = False
     running: dict[str, int] = {}
     pid_log = {}
     try:
@@ -301,6 +325,7 @@ def _run_pool(jobs: list[Job], n: int, progress, on_result: Callable[[dict], Non
                 alive = {p.pid for p in procs if p.is_alive()}
                 for key, pid in list(running.items()):
                     if pid not in alive:
+                        keep_logs = True
                         running.pop(key)
                         pending.discard(key)
                         code = next((p.exitcode for p in procs if p.pid == pid), None)
@@ -311,6 +336,7 @@ def _run_pool(jobs: list[Job], n: int, progress, on_result: Callable[[dict], Non
                                                "evalue": f"the worker process exited with code {code}",
                                                "detail": "", "notebook": None}})
                 if pending and not alive:
+                    keep_logs = True
                     for key in sorted(pending):
                         j = by_key[key]
                         on_result({"key": key, "lesson": j.lesson, "params": j.set_name, "status": "failed",
@@ -350,7 +376,7 @@ def _run_pool(jobs: list[Job], n: int, progress, on_result: Callable[[dict], Non
         for q in (task_q, result_q):
             q.cancel_join_thread()
             q.close()
-        for log in logs:
+        for log in logs if not keep_logs else []:
             try:
                 os.unlink(log)
             except OSError:

@@ -83,3 +83,17 @@ def test_builds_with_no_network(course):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (course.out / "lessons/beta/default/student.html").is_file()
     assert (course.out / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_script_without_main_guard(course, tmp_path):
+    """Workers must not re-run the calling script (multiprocessing's main-module import)."""
+    course.keep_only("beta")
+    script = tmp_path / "build_it.py"
+    script.write_text(
+        "from govlib.build import run_build\n"
+        f"r = run_build({str(course.syllabus)!r}, {str(course.out)!r}, jobs=2, quiet=True, hash_paths=[])\n"
+        "print('RESULT', r.ok, r.executed)\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.count("RESULT") == 1 and "RESULT True ['beta/default']" in proc.stdout
