@@ -153,5 +153,11 @@ def write_manifest(out: str | Path, entries: list[dict], **header: Any) -> Path:
     """Write ``manifest.json``: a header and the entries sorted by path."""
     entries = sorted(entries, key=lambda e: e["path"])
     doc = {"format": BUILD_FORMAT, **header, "artifacts": entries}
-    return atomic_write(Path(out) / "manifest.json",
-                        json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
+    text = (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    path = Path(out) / "manifest.json"
+    try:
+        if path.read_bytes() == text:
+            return path
+    except OSError:
+        pass
+    return atomic_write(path, text)

@@ -17,8 +17,11 @@ Output layout (under ``--out``, default ``course/_build``)::
 ``input_hash``, ``status`` (``executed``/``cached`` this build, ``failed``
 when the last run failed and the file is the last good output, ``carried``
 for lessons outside a ``--lesson`` selection) and ``seconds`` (time spent on
-it in this build).  The instructor entry also lists the register ``figures``
-the lesson shows.  The manifest is the only output that records timing;
+it in this build: a job's time split over its artifacts, 0 when cached).
+Extra keys: the instructor entry lists the register ``figures`` the lesson
+shows; ``size`` and ``mtime_ns`` let a rebuild trust an untouched file without
+hashing it again (like make and git); ``last_run_seconds`` (the job's last
+execution time) orders the next build longest-first.  The manifest is the only output that records timing;
 every other file is byte-identical across clean builds of the same commit.
 
 Steps: (1) load and validate the syllabus and every parameter set against its
@@ -193,10 +196,10 @@ class _Rich:
 
 def _safe(out: Path, rel: str) -> Path:
     """``out / rel``, refusing anything that would leave the output folder."""
-    p = (out / rel).resolve()
-    if not p.is_relative_to(out):
+    norm = os.path.normpath(rel)
+    if os.path.isabs(norm) or norm == ".." or norm.startswith(".." + os.sep):
         raise GovlibError(f"refusing to write outside the output folder: {rel}")
-    return p
+    return out / norm
 
 
 def _is_current(out: Path, entries: list[dict], input_hash: str, editions: Iterable[str]) -> bool:
@@ -518,7 +521,7 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
                           out=str(out), course_title=syl.title_zh, lesson_title=les.title_zh,
                           params_source=nbp.source))
     # longest first (by the last build's timing): a shorter critical path
-    est = {f"{e.get('lesson')}/{e.get('params')}": float(e.get("seconds") or 0) for e in old}
+    est = {f"{e.get('lesson')}/{e.get('params')}": float(e.get("last_run_seconds") or 0) for e in old}
     to_run.sort(key=lambda j: -est.get(j.key, 1e9))
 
     # 3. execute
@@ -542,6 +545,7 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
                 entry = {"lesson": res["lesson"], "params": res["params"], "edition": a["edition"],
                          "path": a["path"], "sha256": a["sha256"], "input_hash": job_hash[key],
                          "status": "executed", "seconds": round(res["seconds"] / n, 3),
+                         "last_run_seconds": round(res["seconds"], 3),
                          **_stamp(out / a["path"])}
                 if a["edition"] == "instructor":
                     entry["figures"] = res["figures"]
