@@ -45,3 +45,22 @@ def register():
     from govlib.data import load_register
 
     return load_register()
+
+
+@pytest.fixture
+def demo(monkeypatch):
+    """Register the fixture lesson ``demo`` here and in every kernel a grader starts; remove it after."""
+    import importlib
+    import sys
+
+    from govlib.exercises import core
+
+    grading = DATA / "grading"
+    monkeypatch.syspath_prepend(str(grading))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(grading), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(core.BANKS_ENV, "govlib_demo_bank")
+    importlib.import_module("govlib_demo_bank")
+    yield
+    for k in [k for k, e in core._REGISTRY.items() if e.lesson == "demo"]:
+        del core._REGISTRY[k]
+    sys.modules.pop("govlib_demo_bank", None)

@@ -29,18 +29,6 @@ from govlib.exercises import core
 GRADING = Path(__file__).resolve().parent / "data" / "grading"
 
 
-@pytest.fixture
-def demo(monkeypatch):
-    """Register the fixture lesson ``demo``; remove it afterwards."""
-    monkeypatch.syspath_prepend(str(GRADING))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(GRADING), os.environ.get("PYTHONPATH")])))
-    monkeypatch.setenv(core.BANKS_ENV, "govlib_demo_bank")
-    importlib.import_module("govlib_demo_bank")
-    yield
-    _forget("demo")
-    sys.modules.pop("govlib_demo_bank", None)
-
-
 def _forget(lesson):
     for k in [k for k, e in core._REGISTRY.items() if e.lesson == lesson]:
         del core._REGISTRY[k]

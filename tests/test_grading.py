@@ -41,19 +41,6 @@ CLASS = GRADING / "class"
 
 
 @pytest.fixture
-def demo(monkeypatch):
-    """Register the fixture lesson ``demo`` here and in every kernel the grader starts."""
-    monkeypatch.syspath_prepend(str(GRADING))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(GRADING), os.environ.get("PYTHONPATH")])))
-    monkeypatch.setenv(core.BANKS_ENV, "govlib_demo_bank")
-    importlib.import_module("govlib_demo_bank")
-    yield
-    for k in [k for k, e in core._REGISTRY.items() if e.lesson == "demo"]:
-        del core._REGISTRY[k]
-    sys.modules.pop("govlib_demo_bank", None)
-
-
-@pytest.fixture
 def spec(demo):
     return Spec.from_exercises("demo", core.catalog("demo"))
 
