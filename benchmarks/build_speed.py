@@ -124,8 +124,8 @@ def naive(syl, lessons, work: Path) -> tuple[float, int]:
 
 _BUILD = """
 import json, sys
-import typer, govlib.build.cli  # what the command imports
-from govlib.build.runner import run_build
+import typer, govlib.publish.cli  # what the command imports
+from govlib.publish.runner import run_build
 report = run_build(**json.loads(sys.argv[1]))
 sys.exit(0 if report.ok else 1)
 """
@@ -147,7 +147,7 @@ def govlib_build(kwargs: dict) -> tuple[float, int, str]:
 
 def main() -> None:
     from govlib import paths
-    from govlib.build.syllabus import load_syllabus
+    from govlib.syllabus import load_syllabus
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--syllabus", type=Path, default=paths.SYLLABUS)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from govlib import __version__, paths
-from govlib.build.cli import build
+from govlib.publish.cli import build
 from govlib.grading.cli import grade
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,

@@ -26,7 +26,7 @@ SPAN = re.compile(r'<span class="gv-fig" data-fig="([^"]+)"[^>]*>(.*?)</span>', 
 
 @pytest.fixture(scope="session")
 def course(tmp_path_factory):
-    from govlib.build import run_build
+    from govlib.publish import run_build
 
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -44,7 +44,7 @@ def course(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def syllabus():
-    from govlib.build import load_syllabus
+    from govlib.publish import load_syllabus
 
     return load_syllabus()
 
@@ -135,7 +135,7 @@ def test_index_lists_every_figure_shown_with_its_citation(course, register):
 
 
 def _param_values(lesson, name):
-    from govlib.build.params import read_parameters
+    from govlib.publish.params import read_parameters
 
     values = read_parameters(paths.ROOT / lesson.notebook).defaults()
     values.update(lesson.params[name] or {})
@@ -219,7 +219,7 @@ def test_exercise_cells_reach_students_with_their_checks(course, syllabus):
 
 
 def test_pages_load_nothing_from_outside(course):
-    from govlib.build.editions import external_resources
+    from govlib.publish.editions import external_resources
 
     pages = _pages(course)
     assert len(pages) > 40

@@ -334,12 +334,12 @@ def _real_lessons() -> dict[str, list[Exercise]]:
 def _notebook_params(lesson: str) -> dict:
     """Default parameter values: the notebook's parameters cell, then the syllabus' default set."""
     from govlib import paths
-    from govlib.build.params import read_parameters
+    from govlib.publish.params import read_parameters
 
     values: dict = {}
     nb = paths.NOTEBOOKS / f"{lesson.replace('-', '_')}.md"
     try:
-        from govlib.build.syllabus import load_syllabus
+        from govlib.syllabus import load_syllabus
 
         les = load_syllabus(check_notebooks=False).lesson(lesson)
         nb = paths.ROOT / les.notebook

@@ -38,7 +38,7 @@ def default_out(submissions: str | Path, lesson: str) -> Path:
 
 def _lesson_title(lesson: str) -> str:
     try:
-        from govlib.build.syllabus import load_syllabus
+        from govlib.syllabus import load_syllabus
 
         return load_syllabus(check_notebooks=False).lesson(lesson).title_zh
     except Exception:  # no syllabus, or the lesson is not in it: the id will do

@@ -8,9 +8,9 @@ import re
 import nbformat
 import pytest
 
-from govlib.build.editions import external_resources
+from govlib.publish.editions import external_resources
 
-from .conftest import html_files
+from conftest import html_files
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def test_manifest_lists_every_artifact(built):
     assert [a["path"] for a in arts] == sorted(a["path"] for a in arts)
     on_disk = {p.relative_to(built.out).as_posix() for p in built.out.rglob("*") if p.is_file()}
     assert {a["path"] for a in arts} == on_disk - {"manifest.json", ".gitignore"}
-    from govlib.build.cache import sha256_file
+    from govlib.publish.cache import sha256_file
 
     for a in arts:
         assert set(a) >= {"lesson", "params", "edition", "path", "sha256", "input_hash", "status", "seconds"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from govlib import paths
-from govlib.build.syllabus import lessons_frame, lessons_table, load_syllabus
+from govlib.syllabus import lessons_frame, lessons_table, load_syllabus
 from govlib.errors import DataError
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import make_course
+from conftest import make_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -42,10 +42,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from govlib import paths
-from govlib.build import cache
-from govlib.build.execute import EDITION_FILES, KERNEL_ENV, Job, edition_files, failed_path
-from govlib.build.params import read_parameters, validate_parameter_set
-from govlib.build.syllabus import load_syllabus
+from govlib.publish import cache
+from govlib.publish.execute import EDITION_FILES, KERNEL_ENV, Job, edition_files, failed_path
+from govlib.publish.params import read_parameters, validate_parameter_set
+from govlib.syllabus import load_syllabus
 from govlib.errors import GovlibError, ParameterError, display_path
 
 __all__ = ["run_build", "BuildReport", "Failure", "default_hash_paths"]
@@ -290,13 +290,13 @@ def _run_pool(jobs: list[Job], n: int, progress, on_result: Callable[[dict], Non
     import queue
     import tempfile
 
-    from govlib.build.execute import worker_main
+    from govlib.publish.execute import worker_main
 
     # forkserver: the heavy imports (nbformat/jsonschema, nbconvert, papermill,
     # jupytext) happen once in the server; workers fork from it ready to go.
     # The server is a fresh process, so no thread of ours is forked.
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["govlib.build.execute", "govlib.build.editions", "jupytext", "nbconvert",
+    ctx.set_forkserver_preload(["govlib.publish.execute", "govlib.publish.editions", "jupytext", "nbconvert",
                                 "papermill", "nbclient", "opencc"])
     task_q, result_q = ctx.Queue(), ctx.Queue()
     env = dict(os.environ)
@@ -601,8 +601,8 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
         for ed in index_files:
             entries[index_files[ed]] = {**old_index[ed], "status": "cached", "seconds": 0.0}
     else:
-        from govlib.build.editions import to_traditional
-        from govlib.build.site import render_index
+        from govlib.publish.editions import to_traditional
+        from govlib.publish.site import render_index
 
         ti = time.monotonic()
         page = render_index(syl, list(entries.values()), figs, cite=cite)

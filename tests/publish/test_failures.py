@@ -63,7 +63,7 @@ def test_last_good_outputs_stay_in_place(built_copy):
 
 
 def test_parameter_errors_stop_before_any_kernel(built_copy, monkeypatch):
-    import govlib.build.runner as runner
+    import govlib.publish.runner as runner
 
     def no_kernels(*a, **k):  # pragma: no cover - must not be reached
         raise AssertionError("a kernel pool was started")

@@ -15,7 +15,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-CLI = "import typer; from govlib.build.cli import build; typer.run(build)"
+CLI = "import typer; from govlib.publish.cli import build; typer.run(build)"
 
 
 def _marked_processes(marker: str) -> list[int]:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from govlib.build import cache
+from govlib.publish import cache
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,7 @@ def test_no_op_rebuild_does_not_import_the_heavy_libraries(built_copy):
     code = f"""
 import sys, time
 t = time.perf_counter()
-from govlib.build.runner import run_build
+from govlib.publish.runner import run_build
 r = run_build({str(built_copy.syllabus)!r}, {str(built_copy.out)!r}, quiet=True,
               hash_paths={[str(p) for p in built_copy.hash_paths]!r})
 assert r.ok and r.executed == [], r.executed

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from govlib.build.params import (extract_parameters_source, parse_parameters, read_parameters,
+from govlib.publish.params import (extract_parameters_source, parse_parameters, read_parameters,
                                  validate_parameter_set)
 from govlib.errors import ParameterError
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "notebooks"
+FIX = Path(__file__).resolve().parents[1] / "data" / "course_fixture" / "notebooks"
 
 CELL = '''\
 n: int = 3  # 样本量 [1, 100]
@@ -137,7 +137,7 @@ def test_zero_or_two_parameters_cells_is_an_error(tmp_path):
 def test_params_module_imports_no_heavy_library():
     import subprocess
 
-    code = ("import sys, govlib.build.params, govlib.build.syllabus, govlib.build.runner, govlib.build.cli;"
+    code = ("import sys, govlib.publish.params, govlib.syllabus, govlib.publish.runner, govlib.publish.cli;"
             "heavy = [m for m in ('nbformat', 'jupytext', 'papermill', 'nbconvert', 'pandas') if m in sys.modules];"
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

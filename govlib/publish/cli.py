@@ -26,7 +26,7 @@ def build(
     from rich.console import Console
     from rich.markup import escape
 
-    from govlib.build.runner import run_build
+    from govlib.publish.runner import run_build
     from govlib.errors import GovlibError
 
     console = Console(highlight=False, soft_wrap=True)

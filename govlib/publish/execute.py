@@ -1,7 +1,7 @@
 """Execute one lesson x parameter set with papermill and write its editions.
 
 This module runs inside the build's worker processes (see
-:mod:`govlib.build.runner`).  Each job gets a fresh ``python3`` kernel
+:mod:`govlib.publish.runner`).  Each job gets a fresh ``python3`` kernel
 (papermill + nbclient, ``shutdown_kernel="immediate"``, no per-cell timing,
 streams coalesced) and renders every edition from that one execution.  All
 files are written to temporary names first and renamed into place only when
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from govlib.build.cache import TMP_SUFFIX, sha256_bytes
+from govlib.publish.cache import TMP_SUFFIX, sha256_bytes
 
 __all__ = ["Job", "KERNEL_ENV", "run_job", "worker_main", "edition_files"]
 
@@ -171,7 +171,7 @@ def run_job(job: Job) -> dict:
         import papermill as pm
         from papermill.exceptions import PapermillExecutionError
 
-        from govlib.build import editions as ed
+        from govlib.publish import editions as ed
 
         nb_path = Path(job.notebook)
         nb = jupytext.read(nb_path)
@@ -279,7 +279,7 @@ def worker_main(task_q, result_q, env: dict[str, str], log_path: str | None) -> 
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
-    from govlib.build import editions
+    from govlib.publish import editions
 
     editions._exporter()
     while True:

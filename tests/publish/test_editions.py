@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from govlib.build import editions as ed
+from govlib.publish import editions as ed
 
 
 def _executed():

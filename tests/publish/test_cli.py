@@ -11,7 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from govlib.build.cli import build
+from govlib.publish.cli import build
 
 
 def _app():
@@ -76,7 +76,7 @@ def test_builds_with_no_network(course):
     if subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0:
         pytest.skip("unshare -n is not permitted here")
     course.keep_only("beta")
-    cmd = (f"ip link set lo up && {sys.executable} -c 'import typer; from govlib.build.cli import build; "
+    cmd = (f"ip link set lo up && {sys.executable} -c 'import typer; from govlib.publish.cli import build; "
            f"typer.run(build)' --syllabus {course.syllabus} --out {course.out} -j 1 --quiet")
     proc = subprocess.run(["unshare", "-n", "sh", "-c", cmd], capture_output=True, text=True, timeout=300,
                           env={**os.environ})
@@ -91,7 +91,7 @@ def test_script_without_main_guard(course, tmp_path):
     course.keep_only("beta")
     script = tmp_path / "build_it.py"
     script.write_text(
-        "from govlib.build import run_build\n"
+        "from govlib.publish import run_build\n"
         f"r = run_build({str(course.syllabus)!r}, {str(course.out)!r}, jobs=2, quiet=True, hash_paths=[])\n"
         "print('RESULT', r.ok, r.executed)\n", encoding="utf-8")
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)

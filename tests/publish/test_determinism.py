@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .conftest import make_course
+from conftest import make_course
 
 pytestmark = pytest.mark.slow
 
