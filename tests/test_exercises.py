@@ -387,3 +387,21 @@ def test_every_real_expected_answer_computes_and_grades_as_correct():
             strings = expected_answer_strings(e, **params)
             if e.answer in ("percent", "number", "int"):
                 assert all(len(s) >= 3 for s in strings), e.id
+
+
+# ---------------------------------------------------------------------------- the answer key
+
+def test_answer_key_shows_hand_computed_values_with_units(demo):
+    key = {e.id: e for e in core.answer_key("demo", {"households": 1000, "unused": 3})}
+    assert key["demo-1"].expected_zh == "41.11%"      # 100 * 37 / 90
+    assert key["demo-2"].expected_zh == "4"           # ceil(1000 / 300)
+    assert key["demo-3"].expected_zh == "拒绝原假设"    # 0.03 < 0.05
+    assert key["demo-4"].expected_zh == "是"
+    assert key["demo-5"].expected_zh == "3125户"       # 12500 / 4
+    assert key["demo-6"].expected_zh == "" and not key["demo-6"].graded
+    assert key["demo-6"].rubric_zh and key["demo-6"].rubric_zh[0].startswith("指出网格规模")
+    assert [e.number for e in key.values()] == sorted(e.number for e in key.values())
+
+
+def test_answer_key_follows_the_parameter_set(demo):
+    assert core.format_expected("demo-2", households=1201) == "5"  # ceil(1201 / 300)
