@@ -25,7 +25,7 @@ import pandas as pd
 
 from govlib import paths
 from govlib.errors import DataError, Problem, display_path
-from govlib.schemas import FIGURE_COLUMNS, FIGURE_ID, QUALIFIERS, SOURCE_COLUMNS, SOURCE_IDS, SLUG
+from govlib.schemas import FIGURE_COLUMNS, FIGURE_ID, PREFIX, QUALIFIERS, SOURCE_COLUMNS, SLUG
 
 DATE_RE = r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|--\d{2}-\d{2})$"
 UNIT_KINDS = ("share", "count", "amount", "time", "rank", "date")
@@ -150,8 +150,8 @@ def load_sources(path: str | Path = paths.SOURCES_CSV) -> pd.DataFrame:
     shown = display_path(path)
     df = _read_csv(Path(path), SOURCE_COLUMNS)
     schema = pa.DataFrameSchema({
-        "id": _text_col(SLUG, unique=True, isin=SOURCE_IDS,
-                        error=f"unknown source id; expected one of {', '.join(SOURCE_IDS)}"),
+        "id": _text_col(SLUG, unique=True, error="id must be a lowercase slug like quanzhou"),
+        "prefix": _text_col(PREFIX, unique=True, error="prefix must be 2–4 lowercase letters, unique"),
         "short_zh": _text_col(),
         "authors": _text_col(nullable=True),
         "affiliation": _text_col(nullable=True),
@@ -210,7 +210,7 @@ def load_figures(path: str | Path = paths.FIGURES_CSV, *, sources: pd.DataFrame 
 
     schema = pa.DataFrameSchema({
         "id": _text_col(FIGURE_ID, unique=True,
-                        error="id must be lowercase like qz-some-name with a pj/xm/yh/cd/qz prefix"),
+                        error="id must be lowercase like qz-some-name: the source's prefix, a hyphen, a slug"),
         "source": _text_col(isin=set(sources["id"]), error="unknown source id (not in sources.csv)"),
         "locator": _text_col(),
         "wording": _text_col(),
@@ -230,10 +230,23 @@ def load_figures(path: str | Path = paths.FIGURES_CSV, *, sources: pd.DataFrame 
     })
     problems += _pandera_problems(schema, df, shown)
     problems += _row_rules(df, units, shown)
+    problems += _prefix_rule(df, sources, shown)
     if problems:
         problems.sort(key=lambda p: (p.row or 0, p.column or ""))
         raise DataError(problems)
     return df
+
+
+def _prefix_rule(df: pd.DataFrame, sources: pd.DataFrame, shown: str) -> list[Problem]:
+    """Each figure id starts with the prefix its source has in ``sources.csv``."""
+    prefix = dict(zip(sources["id"], sources["prefix"]))
+    out = []
+    for line, r in df.iterrows():
+        want = prefix.get(r["source"])
+        if want and isinstance(r["id"], str) and not r["id"].startswith(want + "-"):
+            out.append(Problem(shown, f"id must start with '{want}-', the prefix of source {r['source']}",
+                               int(line), "id", r["id"]))
+    return out
 
 
 def _row_rules(df: pd.DataFrame, units: pd.DataFrame, shown: str) -> list[Problem]:
@@ -593,6 +606,8 @@ def load_framework(name_or_path: str | Path, *, register: Register | None = None
             walk(child, f"{where}.children.{i}")
 
     walk(fw.root, "root")
+    if fw.source not in set(reg.sources["id"]):
+        problems.append(Problem(shown, "unknown source id (not in sources.csv)", column="source", value=fw.source))
     if problems:
         raise DataError(problems)
     return fw

@@ -39,6 +39,29 @@ def _esc(x) -> str:
     return html.escape("" if x is None else str(x))
 
 
+def html_table(head: Sequence[str], rows: Iterable[Sequence[str]], *, caption: str | None = None,
+               plain: str = "", classes: str = "gv-table") -> HTML:
+    """A ``gv-table``: the one HTML-table helper every lesson module uses.
+
+    Parameters
+    ----------
+    head : sequence of str
+        Header texts (escaped here).
+    rows : iterable of sequence of str
+        Cells that are already HTML (escape plain text with ``_esc`` first).
+    caption : str, optional
+        Caption text (escaped here).
+    plain : str
+        The plain-text fallback Jupyter shows outside HTML.
+    classes : str
+        The table's class attribute.
+    """
+    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
+    h = "<tr>" + "".join(f"<th>{_esc(x)}</th>" for x in head) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return HTML(f'<table class="{_esc(classes)}">{cap}<thead>{h}</thead><tbody>{body}</tbody></table>', plain)
+
+
 def fig_span(fig_id: str, *, register: Register | None = None) -> str:
     """The HTML span of one figure, in its published wording."""
     reg = register or load_register()
@@ -119,11 +142,8 @@ def figure_table(ids: Iterable[str], *, register: Register | None = None,
                 cells.append(_esc(reg.cite(fid)))
             else:
                 cells.append(_esc(getattr(f, c)))
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
-    head = "<tr>" + "".join(f"<th>{heads[c]}</th>" for c in columns) + "</tr>"
-    return HTML(f'<table class="gv-table">{cap}<thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>',
-                f"<{len(rows)} figures>")
+        rows.append(cells)
+    return html_table([heads[c] for c in columns], rows, caption=caption, plain=f"<{len(rows)} figures>")
 
 
 def register_table(source: str, *, register: Register | None = None) -> HTML:
@@ -149,10 +169,8 @@ def sources_table(*, register: Register | None = None) -> HTML:
         venue = "；".join(x for x in (s["venue"], s["issue"]) if x) or "—"
         cells = [s["id"], s["short_zh"], s["authors"] or "（未署名）", title, venue,
                  s["year"] or "—", s["place"], s["script"], str(len(reg.ids(s["id"])))]
-        rows.append("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in cells) + "</tr>")
-    head = "<tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr>"
-    return HTML(f'<table class="gv-table"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>',
-                f"<{len(rows)} sources>")
+        rows.append([_esc(c) for c in cells])
+    return html_table(heads, rows, plain=f"<{len(rows)} sources>")
 
 
 def cites(ids: Iterable[str], *, register: Register | None = None) -> str:

@@ -58,10 +58,32 @@ def test_all_broken_rules_reported_together(good_data):
     assert len(info.value.problems) == 2
 
 
-def test_unknown_source_in_sources_file(good_data):
+def test_figures_of_a_source_missing_from_sources_file_are_named(good_data):
     p = good_data / "sources.csv"
-    p.write_text(p.read_text(encoding="utf-8").replace("chengdu,成都示例", "beijing,北京示例"), encoding="utf-8")
-    with pytest.raises(DataError, match=r"sources.csv, line 5, column 'id': unknown source id"):
+    p.write_text(p.read_text(encoding="utf-8").replace("chengdu,cd,成都示例", "beijing,bj,北京示例"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"figures.csv, line \d+, column 'source': unknown source id"):
+        Register(good_data)
+
+
+def test_a_new_source_needs_only_a_row_in_sources_file(good_data):
+    p = good_data / "sources.csv"
+    p.write_text(p.read_text(encoding="utf-8") + "beijing,bj,北京示例,,,,,,,,北京市,简体,005.txt,\n", encoding="utf-8")
+    f = good_data / "figures.csv"
+    lines = f.read_text(encoding="utf-8").splitlines()
+    row = next(line for line in lines[1:] if line.startswith("cd-"))
+    f.write_text("\n".join([*lines, row.replace("cd-", "bj-new-", 1).replace(",chengdu,", ",beijing,", 1)]) + "\n",
+                 encoding="utf-8")
+    reg = Register(good_data)
+    assert "beijing" in set(reg.sources["id"]) and any(i.startswith("bj-new-") for i in reg.figures["id"])
+
+
+def test_figure_id_must_carry_its_sources_prefix(good_data):
+    f = good_data / "figures.csv"
+    lines = f.read_text(encoding="utf-8").splitlines()
+    i, row = next((i, line) for i, line in enumerate(lines) if line.startswith("cd-"))
+    lines[i] = row.replace("cd-", "qz-moved-", 1)
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=rf"figures.csv, line {i + 1}, column 'id': id must start with 'cd-'"):
         Register(good_data)
 
 

@@ -449,7 +449,7 @@ def _broken_crosscase(tmp_path, edit):
     (lambda r: r["coding"]["pujiang"]["subject"].update(locator="  "),
      "column 'coding.pujiang.subject.locator'"),
     (lambda r: r["coding"]["pujiang"]["subject"].pop("locator"), "column 'coding.pujiang.subject.locator'"),
-    (lambda r: r["cases"][1].update(id="shanghai"), "unknown source id 'shanghai'"),
+    (lambda r: r["cases"][1].update(id="shanghai"), "column 'cases.1.id': unknown source id (not in sources.csv) (got 'shanghai')"),
     (lambda r: r["cases"][1].update(framework="nope"), "column 'cases.1.framework': no framework file"),
     (lambda r: r["levels"].pop(1), "levels must be numbered 0, 1, 2"),
     (lambda r: r.pop("coding"), "column 'coding'"),

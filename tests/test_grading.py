@@ -296,13 +296,6 @@ def test_success_chart_is_a_png_with_cjk_labels():
     assert png.startswith(b"\x89PNG")
 
 
-def test_atomic_write_replaces_whole_files(tmp_path):
-    p = tmp_path / "a.txt"
-    report.atomic_write(p, "一")
-    report.atomic_write(p, b"two")
-    assert p.read_bytes() == b"two" and [q.name for q in tmp_path.iterdir()] == ["a.txt"]
-
-
 # ----------------------------------------------------------------------------
 # the pipeline and the command (no kernel needed: nothing here is runnable)
 # ----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from govlib import paths
 from govlib.errors import DataError, ParameterError, Problem, display_path
-from govlib.schemas import SLUG, SOURCE_IDS
+from govlib.schemas import SLUG
 
 CROSSCASE_YAML = paths.DATA / "crosscase.yaml"
 
@@ -62,16 +62,9 @@ class Case(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str
+    id: str = Field(pattern=SLUG)  # a source id of data/sources.csv (checked by load_crosscase)
     label_zh: str = Field(min_length=1, max_length=12)
     framework: str | None = None
-
-    @field_validator("id")
-    @classmethod
-    def _known_source(cls, v: str) -> str:
-        if v not in SOURCE_IDS:
-            raise ValueError(f"unknown source id {v!r}; expected one of {', '.join(SOURCE_IDS)}")
-        return v
 
 
 class Cell(BaseModel):
@@ -174,6 +167,13 @@ def load_crosscase(path: str | Path = CROSSCASE_YAML) -> CrossCase:
         if c.framework is not None and not (paths.FRAMEWORKS / f"{c.framework}.yaml").is_file():
             problems.append(Problem(shown, f"no framework file data/frameworks/{c.framework}.yaml",
                                     column=f"cases.{i}.framework", value=c.framework))
+    from govlib.data import load_sources
+
+    known = set(load_sources(paths.SOURCES_CSV)["id"])
+    for i, c in enumerate(cc.cases):
+        if c.id not in known:
+            problems.append(Problem(shown, "unknown source id (not in sources.csv)", column=f"cases.{i}.id",
+                                    value=c.id))
     case_ids = [c.id for c in cc.cases]
     dim_ids = [d.id for d in cc.dimensions]
     for cid in cc.coding:

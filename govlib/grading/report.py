@@ -29,32 +29,17 @@ import io
 import os
 from pathlib import Path
 
+from govlib.atomic import atomic_write
 from govlib.grading.collect import STATUS_ZH
 from govlib.grading.score import ROW_STATUS_ZH, QuestionStat, Row, student_totals
 
-__all__ = ["atomic_write", "scores_csv", "files_csv", "success_chart", "summary_html", "rubric_md",
+__all__ = ["scores_csv", "files_csv", "success_chart", "summary_html", "rubric_md",
            "write_reports"]
 
 _SCORE_COLS = ["student", "file", "exercise", "kind", "answer", "correct", "status", "status_zh",
                "message", "params"]
 _FILE_COLS = ["student", "file", "status", "status_zh", "lesson", "correct", "graded", "seconds",
               "problems"]
-
-
-def atomic_write(path: str | Path, data: str | bytes) -> Path:
-    """Write *data* to *path* through a temporary file in the same folder and a rename."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
 
 
 def _csv_text(cols, records) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from govlib.data import Register, format_number, load_register
+from govlib.display import _esc, fig_span, html_table
 
 
 #: units whose values are stored in multiples (a value in 万人 counts ten thousands of people)
@@ -205,31 +206,17 @@ def ratio_table(keys: Sequence[str] | None = None, *, decimals: int = 1, registe
     -------
     govlib.display.HTML
     """
-    from govlib.display import HTML, _esc, fig_span
-
     reg = register or load_register()
     rows = [(_esc(r.label_zh),
              fig_span(r.numerator, register=reg), fig_span(r.denominator, register=reg),
              _esc(r.text(decimals)),
              _esc(f"分子：{reg.cite(r.numerator)}；分母：{reg.cite(r.denominator)}"))
             for r in ratios(keys, register=reg)]
-    return HTML(_html_table(("比值", "分子（原文）", "分母（原文）", "推算结果", "出处"), rows, caption=caption),
-                f"<{len(rows)} ratios>")
+    return html_table(("比值", "分子（原文）", "分母（原文）", "推算结果", "出处"), rows, caption=caption,
+                      plain=f"<{len(rows)} ratios>")
 
 
 def not_computable_table():
     """An HTML table of the ratios the article's counts cannot support, with the reason."""
-    from govlib.display import HTML, _esc
-
     rows = [(_esc(label), _esc(why)) for label, why in NOT_COMPUTABLE.values()]
-    return HTML(_html_table(("想算的比值", "为什么不能算"), rows), f"<{len(NOT_COMPUTABLE)} ratios not computable>")
-
-
-def _html_table(head: Sequence[str], rows: Sequence[Sequence[str]], *, caption: str | None = None) -> str:
-    """A ``gv-table`` with header cells ``head`` and rows of cells that are already HTML."""
-    from govlib.display import _esc
-
-    th = "".join(f"<th>{h}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
-    return f'<table class="gv-table">{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+    return html_table(("想算的比值", "为什么不能算"), rows, plain=f"<{len(NOT_COMPUTABLE)} ratios not computable>")

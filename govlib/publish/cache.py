@@ -29,6 +29,8 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
+from govlib.atomic import TMP_SUFFIX, atomic_write
+
 __all__ = [
     "BUILD_FORMAT", "TMP_SUFFIX", "sha256_file", "sha256_bytes", "tree_hash", "job_hash",
     "atomic_write", "sweep_tmp", "load_manifest", "write_manifest",
@@ -36,7 +38,6 @@ __all__ = [
 
 #: bump to invalidate every cached output after a change of output format
 BUILD_FORMAT = "govlib-build-1"
-TMP_SUFFIX = ".govlib-tmp"
 
 _IGNORED_DIRS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
 _IGNORED_SUFFIXES = (".pyc", ".pyo", "~", ".swp", TMP_SUFFIX)
@@ -100,26 +101,6 @@ def job_hash(*, notebook: Path, lesson: str, title: str, set_name: str, values: 
         "depends": [[Path(d).name, sha256_file(d) if Path(d).is_file() else "missing"] for d in depends],
     }
     return sha256_bytes(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
-
-
-def atomic_write(path: str | Path, data: bytes | str) -> Path:
-    """Write *data* to *path* through a temporary file and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}{TMP_SUFFIX}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
-    return path
 
 
 def sweep_tmp(out: str | Path) -> int:

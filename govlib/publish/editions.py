@@ -30,6 +30,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from govlib.publish.params import python_literal
+
 __all__ = [
     "REMOVED_TAGS", "normalise", "student_notebook", "handout_notebook", "render_html",
     "to_traditional", "figure_ids", "external_resources", "rewrite_parameters",
@@ -105,7 +107,7 @@ def normalise(nb, *, meta: dict[str, Any] | None = None, keep_error_markers: boo
         cell.metadata = nbformat.from_dict(md)
         if "injected-parameters" in tags and meta is not None and meta.get("values"):
             # papermill writes non-ASCII strings as \\u escapes; show the same values readably
-            cell.source = "# Parameters\n" + "".join(f"{k} = {_show(v)}\n" for k, v in meta["values"].items())
+            cell.source = "# Parameters\n" + "".join(f"{k} = {python_literal(v)}\n" for k, v in meta["values"].items())
         if cell.cell_type == "code":
             outs = []
             for out in _merge_streams(list(cell.get("outputs", []))):
@@ -248,7 +250,7 @@ def render_html(nb, *, edition: str, course_title: str, lesson_title: str, set_n
             "course_title": course_title,
             "lesson_title": lesson_title,
             "set_name": set_name,
-            "vals": [(k, _show(v)) for k, v in values.items()],
+            "vals": [(k, python_literal(v)) for k, v in values.items()],
             "index_href": index_href,
             "links": links,
         },
@@ -257,11 +259,6 @@ def render_html(nb, *, edition: str, course_title: str, lesson_title: str, set_n
     body = body.replace('<html lang="zh">', '<html lang="zh-Hans">', 1)
     # trailing whitespace varies with nothing but template internals; keep files tidy
     return "\n".join(line.rstrip() for line in body.splitlines()) + "\n"
-
-
-def _show(v: Any) -> str:
-    """A parameter value as Python source (strings in double quotes, unescaped)."""
-    return json.dumps(v, ensure_ascii=False) if isinstance(v, str) else repr(v)
 
 
 _CONVERTER = None

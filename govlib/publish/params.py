@@ -70,7 +70,7 @@ from govlib.errors import ParameterError, display_path
 
 __all__ = [
     "ParamSpec", "NotebookParams", "read_parameters", "extract_parameters_source",
-    "parse_parameters", "validate_parameter_set", "TYPES",
+    "parse_parameters", "validate_parameter_set", "python_literal", "TYPES",
 ]
 
 #: the types a parameter may have
@@ -418,3 +418,14 @@ def validate_parameter_set(params: NotebookParams, values: dict[str, Any], *,
         else:
             out[name] = coerced
     return out, problems
+
+
+def python_literal(v: Any) -> str:
+    """A parameter value as Python source: strings in double quotes (CJK unescaped), others by ``repr``.
+
+    Examples
+    --------
+    >>> python_literal("half_up"), python_literal(0.95), python_literal("泉州")
+    ('"half_up"', '0.95', '"泉州"')
+    """
+    return json.dumps(v, ensure_ascii=False) if isinstance(v, str) else repr(v)

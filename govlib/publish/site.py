@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from govlib import paths
+from govlib.publish.params import python_literal
 
 __all__ = ["render_index", "default_cite"]
 
@@ -21,12 +22,6 @@ def default_cite(fig_id: str) -> str:
     from govlib.data import cite
 
     return cite(fig_id)
-
-
-def _show(v: Any) -> str:
-    import json
-
-    return json.dumps(v, ensure_ascii=False) if isinstance(v, str) else repr(v)
 
 
 def render_index(syllabus, entries: list[dict], figures: dict[str, list[str]], *,
@@ -58,7 +53,7 @@ def render_index(syllabus, entries: list[dict], figures: dict[str, list[str]], *
             failed = any(e.get("status") == "failed" for e in eds.values())
             sets.append({
                 "name": name,
-                "vals": [(k, _show(v)) for k, v in les.params[name].items()],
+                "vals": [(k, python_literal(v)) for k, v in les.params[name].items()],
                 "links": {ed: e["path"] for ed, e in eds.items() if ed != "failed-notebook"},
                 "failed": failed,
                 "failed_notebook": eds.get("failed-notebook", {}).get("path"),

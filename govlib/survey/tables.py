@@ -10,15 +10,12 @@ from __future__ import annotations
 import pandas as pd
 
 from govlib.data import Register, format_number, load_register
-from govlib.display import HTML, _esc, fig_span, figure_table
+from govlib.display import HTML, _esc, fig_span, figure_table, html_table
 from govlib.survey.questions import question
 
 
 def _table(head: list[str], rows: list[list[str]], caption: str | None, plain: str) -> HTML:
-    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
-    h = "<tr>" + "".join(f"<th>{_esc(x)}</th>" for x in head) + "</tr>"
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return HTML(f'<table class="gv-table">{cap}<thead>{h}</thead><tbody>{body}</tbody></table>', plain)
+    return html_table(head, rows, caption=caption, plain=plain)
 
 
 def question_html(key: str, *, register: Register | None = None) -> HTML:
