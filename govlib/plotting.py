@@ -54,11 +54,26 @@ def _after(fn):
 
 @functools.cache
 def _register_font() -> None:
+    """Register the bundled collection and let it win over any system copy of the same family.
+
+    A machine may have its own Noto Sans CJK (Debian ``fonts-noto-cjk``, another
+    version); charts must not depend on that, or two machines render different
+    bytes.  So every face of the bundled file is registered, and other files
+    that claim the same family names are dropped from matplotlib's list.
+    """
     from matplotlib import font_manager
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    if CJK_FAMILY not in names:
-        font_manager.fontManager.addfont(str(font_path()))
+    fm = font_manager.fontManager
+    bundled = str(font_path())
+    if not any(f.fname == bundled for f in fm.ttflist):
+        fm.addfont(bundled)
+    ours = {f.name for f in fm.ttflist if f.fname == bundled}
+    fm.ttflist = [f for f in fm.ttflist if f.fname == bundled or f.name not in ours]
+    # findfont memoises by family and matplotlib has no public way to say the list changed; without
+    # the clear, a lookup made before this call would keep the system file (a test checks the result)
+    cached = getattr(fm, "_findfont_cached", None)
+    if cached is not None:
+        cached.cache_clear()
 
 
 def use_cjk_font() -> None:
