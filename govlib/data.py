@@ -25,7 +25,7 @@ import pandas as pd
 
 from govlib import paths
 from govlib.errors import DataError, Problem, display_path
-from govlib.schemas import FIGURE_COLUMNS, FIGURE_ID, PREFIX, QUALIFIERS, SOURCE_COLUMNS, SLUG
+from govlib.schemas import FIGURE_COLUMNS, FIGURE_ID, PREFIX, QUALIFIERS, SOURCE_COLUMNS, SLUG, Framework
 
 DATE_RE = r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|--\d{2}-\d{2})$"
 UNIT_KINDS = ("share", "count", "amount", "time", "rank", "date")
@@ -583,7 +583,6 @@ def load_framework(name_or_path: str | Path, *, register: Register | None = None
         Naming the file and the key path of every problem: schema violations,
         duplicate node ids, figure ids missing from the register.
     """
-    from govlib.schemas import Framework
     from govlib.yamlfile import load_model
 
     p = Path(name_or_path)

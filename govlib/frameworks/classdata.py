@@ -27,7 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from govlib import paths
-from govlib.frameworks.instrument import COMMUNITY, RESPONDENT, Instrument, read_responses
+from govlib.frameworks.instrument import COMMUNITY, RESPONDENT, Instrument, read_responses, validate_responses
 
 #: invented community profiles on the latent scale (0 = middling), by dimension id
 CLASS_PROFILES: dict[str, dict[str, float]] = {
@@ -144,7 +144,6 @@ def class_data(seed: int = CLASS_SEED, n: int = CLASS_N, instrument: Instrument 
         Checked answers (as from :func:`~govlib.frameworks.instrument.validate_responses`),
         marked hypothetical.
     """
-    from govlib.frameworks.instrument import validate_responses
     from govlib.synthetic import mark
 
     inst = instrument or Instrument("pujiang")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from govlib.frameworks.tree import KIND_ZH, as_node
+from govlib.frameworks.tree import KIND_ZH, as_framework, as_node
 from govlib.schemas import Node
 
 #: kind -> (face colour, edge colour, text colour)
@@ -209,8 +209,6 @@ def draw_framework(fw_or_node, *, ax=None, max_depth: int | None = None, title: 
         raise ValueError(f"max_depth must be 0 or more, got {max_depth}")
     start = as_node(fw_or_node, node)
     if title is None and not isinstance(fw_or_node, Node) and node is None:
-        from govlib.frameworks.tree import as_framework
-
         title = as_framework(fw_or_node).title_zh
 
     def make(fs):

@@ -43,7 +43,7 @@ from typing import Any, Callable, Iterable
 
 from govlib import paths
 from govlib.publish import cache
-from govlib.publish.execute import EDITION_FILES, KERNEL_ENV, Job, edition_files, failed_path
+from govlib.publish.execute import EDITION_FILES, KERNEL_ENV, Job, edition_files, failed_path, worker_main
 from govlib.publish.params import read_parameters, validate_parameter_set
 from govlib.syllabus import load_syllabus
 from govlib.errors import GovlibError, ParameterError, display_path
@@ -59,7 +59,6 @@ def default_hash_paths() -> list[Path]:
 @dataclass
 class Failure:
     """One failed lesson x parameter set."""
-
     lesson: str
     params: str
     cell: int | None
@@ -79,7 +78,6 @@ class Failure:
 @dataclass
 class BuildReport:
     """What a build did.  ``ok`` is false when any job failed."""
-
     out: Path
     entries: list[dict] = field(default_factory=list)
     executed: list[str] = field(default_factory=list)
@@ -103,7 +101,6 @@ class BuildReport:
 
 class _Plain:
     """Plain progress lines, for --quiet and for output that is not a terminal."""
-
     def __init__(self, total: int, quiet: bool, stream=None):
         self.total, self.quiet, self.n = total, quiet, 0
         self.stream = stream or sys.stdout
@@ -136,7 +133,6 @@ class _Plain:
 
 class _Rich:
     """A live table (rich): each lesson x set with its state and time."""
-
     LABELS = {"queued": "[dim]排队 queued", "running": "[yellow]运行 running", "executed": "[green]完成 done",
               "cached": "[cyan]缓存 cached", "failed": "[bold red]失败 FAILED"}
 
@@ -290,7 +286,6 @@ def _run_pool(jobs: list[Job], n: int, progress, on_result: Callable[[dict], Non
     import queue
     import tempfile
 
-    from govlib.publish.execute import worker_main
 
     # forkserver: the heavy imports (nbformat/jsonschema, nbconvert, papermill,
     # jupytext) happen once in the server; workers fork from it ready to go.

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from govlib.data import Register, load_register
+from govlib.data import Register, derived_ids, load_register
 from govlib.display import cites
-from govlib.survey.questions import GROUPS, question, short_label
+from govlib.survey.questions import GROUPS, group_key, question, short_label
 
 RED, GREY, BLUE = "#b22222", "#9e9e9e", "#1f5f8b"
 _GROUP_SHORT = {GROUPS["township"]: "乡镇", GROUPS["village"]: "村", GROUPS["respondents"]: "受访者",
@@ -58,8 +58,6 @@ def _log_n_axis(ax, ns, steps=(10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 1000
 
 def printed_sources(ids, reg: Register) -> list[str]:
     """The ids with each derived row replaced by the printed rows it comes from (for captions)."""
-    from govlib.data import derived_ids
-
     out: list[str] = []
     for fid in ids:
         f = reg.figure(fid)
@@ -233,7 +231,6 @@ def plot_intervals(ids, n_assumed: dict, conf: float = 0.95, *, ns=None, registe
     import matplotlib.pyplot as plt
 
     from govlib.survey.inference import interval_curves
-    from govlib.survey.questions import group_key
 
     reg = register or load_register()
     ids = list(ids)

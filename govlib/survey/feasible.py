@@ -33,7 +33,7 @@ import pandas as pd
 
 from govlib.data import Figure, Register, load_register
 from govlib.errors import ParameterError
-from govlib.survey.items import Item, items_for
+from govlib.survey.items import COLUMN_LABELS, Item, items_for
 
 RULES = ("half_up", "half_even")
 BOUND_QUALIFIERS = ("over", "at_least", "under", "verbal_over")
@@ -296,7 +296,6 @@ def failing_items(groups, n: int, rule: str = "half_up", *, register: Register |
 
 def constraint_labels(groups, register: Register | None = None) -> pd.DataFrame:
     """What each column of :func:`feasibility` checks: kind, Chinese label and ids."""
-    from govlib.survey.items import COLUMN_LABELS
     from govlib.survey.questions import GROUPS, short_label
 
     reg = register or load_register()

@@ -11,7 +11,7 @@ import pandas as pd
 
 from govlib.data import Register, format_number, load_register
 from govlib.display import HTML, _esc, fig_span, figure_table, html_table
-from govlib.survey.questions import question
+from govlib.survey.questions import QUESTIONS, question, questionnaire_ids, short_label
 
 
 def _table(head: list[str], rows: list[list[str]], caption: str | None, plain: str) -> HTML:
@@ -29,8 +29,6 @@ def question_html(key: str, *, register: Register | None = None) -> HTML:
 
 def ranking_html(key: str, *, register: Register | None = None) -> HTML:
     """A ranking (图1, 图5) as an ordered table: position, item, group, citation — no values."""
-    from govlib.survey.questions import short_label
-
     reg = register or load_register()
     q = question(key)
     ids = sorted(q.ids, key=lambda i: reg.value(i))
@@ -124,8 +122,6 @@ def margins_html(df: pd.DataFrame, rule: str = "half_up", *, register: Register 
 
 def overview_html(*, register: Register | None = None) -> HTML:
     """Every question of the questionnaire: figure number, groups asked, and its register figures."""
-    from govlib.survey.questions import QUESTIONS, questionnaire_ids
-
     reg = register or load_register()
     questionnaire_ids(reg)  # the mapping agrees with the register
     kinds = {"ranking": "排序（只有次序）", "shares": "比例", "means": "平均数", "frequency": "频次（文字表述）"}
