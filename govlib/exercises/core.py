@@ -116,6 +116,9 @@ class Exercise:
     needs_notebook : bool
         True when the answer needs running code in the notebook (a model, a
         simulation, synthetic data): it cannot be read from the page alone.
+    prompt_values : tuple of (str, tuple of (value, str))
+        Words the prompt shows for a parameter's values (``vote_reading``:
+        ``inclusive`` -> ``含本数``), so no code value reaches the page.
     """
 
     id: str
@@ -141,6 +144,7 @@ class Exercise:
     show_choices: bool = False
     uses: tuple[str, ...] = ()
     needs_notebook: bool = False
+    prompt_values: tuple[tuple[str, tuple[tuple[Any, str], ...]], ...] = ()
 
     @property
     def number(self) -> int:
@@ -191,6 +195,9 @@ class Exercise:
             if name not in params:
                 return f"（本页参数 {name}）"
             v = params[name]
+            words = dict(dict(self.prompt_values).get(name, ()))
+            if v in words:
+                return words[v]
             if spec:
                 return format(v, spec)
             if isinstance(v, float):
@@ -203,7 +210,7 @@ class Exercise:
         """How to write the answer, in Chinese (``format_zh`` or a default)."""
         if self.format_zh:
             return self.format_zh
-        dec = f"，保留{_CN_DIGITS[self.decimals]}位小数" if self.decimals else ""
+        dec = f"，保留{_decimals_zh(self.decimals)}" if self.decimals else ""
         if self.answer == "percent":
             return f"填写百分数：百分号前的数字（如 12.3），也可写成“12.3%”{dec}。"
         if self.answer == "number":
@@ -284,7 +291,8 @@ def _same(a: Exercise, b: Exercise) -> bool:
         acc_where = (getattr(acc, "__qualname__", None), acc_code.co_firstlineno if acc_code else None)
         return (e.id, e.lesson, e.variable, e.kind, e.answer, e.prompt_zh, e.hint_zh, where, e.tol,
                 e.choices, e.params, e.rubric_zh, e.unit, e.rtol, e.synonyms, acc_where, e.decimals,
-                e.decimals_shown, e.neighbours, e.format_zh, e.show_choices, e.uses, e.needs_notebook)
+                e.decimals_shown, e.neighbours, e.format_zh, e.show_choices, e.uses, e.needs_notebook,
+                e.prompt_values)
 
     return key(a) == key(b)
 
@@ -298,7 +306,7 @@ def exercise(id: str, *, lesson: str, variable: str, kind: Kind, answer: AnswerT
              prompt_zh: str, hint_zh: str = "", tol: float = 0.05, choices=(), params=(),
              unit: str = "", rtol: float = 0.0, synonyms=(), accept=None, decimals: int | None = None,
              decimals_shown: int | None = None, neighbours: int = 0, format_zh: str = "",
-             show_choices: bool = False, uses=(), needs_notebook: bool = False):
+             show_choices: bool = False, uses=(), needs_notebook: bool = False, prompt_values=None):
     """Decorator registering a function that computes an exercise's expected answer.
 
     The function receives the exercise's ``params`` as keyword arguments and
@@ -320,7 +328,8 @@ def exercise(id: str, *, lesson: str, variable: str, kind: Kind, answer: AnswerT
                           choices=tuple(choices), params=tuple(params), unit=unit, rtol=rtol,
                           synonyms=_synonyms(synonyms), accept=accept, decimals=decimals,
                           decimals_shown=decimals_shown, neighbours=neighbours, format_zh=format_zh,
-                          show_choices=show_choices, uses=tuple(uses), needs_notebook=needs_notebook))
+                          show_choices=show_choices, uses=tuple(uses), needs_notebook=needs_notebook,
+                          prompt_values=tuple((k, tuple(v.items())) for k, v in (prompt_values or {}).items())))
         return fn
 
     return deco
@@ -612,7 +621,7 @@ def _candidates(ex: Exercise, exp: Any, params: dict) -> list[tuple[str, float, 
 
 
 def _decimals_zh(d: int) -> str:
-    return f"{_CN_DIGITS[d]}位小数" if d else "整数"
+    return f"{'两' if d == 2 else _CN_DIGITS[d]}位小数" if d else "整数"
 
 
 def _grade_number(ex: Exercise, answer: Any, exp: Any, hint: str, params: dict | None = None) -> Result:

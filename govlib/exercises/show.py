@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import html as _html
+import re
 
 from govlib.exercises.core import KIND_ZH, Exercise, _fmt_number, format_expected, get, grade_answer
 
@@ -25,6 +26,11 @@ __all__ = ["show_exercise", "show_rubric", "solution"]
 
 def _esc(x) -> str:
     return _html.escape("" if x is None else str(x))
+
+
+def _code(escaped: str) -> str:
+    """Text between backticks (a function or a code value) as ``<code>``."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
 
 
 def _HTML(html_text: str, plain: str):
@@ -57,7 +63,7 @@ def show_exercise(exercise: Exercise | str, **params: Any):
     mine = {k: v for k, v in params.items() if k in ex.params}
     head = f"练习{ex.number}（{KIND_ZH.get(ex.kind, ex.kind)}）"
     prompt = ex.prompt(**mine)
-    parts = [f'<p><strong>{_esc(head)}</strong>　{_esc(prompt)}</p>']
+    parts = [f'<p><strong>{_esc(head)}</strong>　{_code(_esc(prompt))}</p>']
     plain = [f"{head}　{prompt}"]
     if ex.answer == "choice" and ex.show_choices:
         parts.append("<ul>" + "".join(f"<li>{_esc(c)}</li>" for c in ex.choices) + "</ul>")
