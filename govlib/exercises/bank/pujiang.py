@@ -49,9 +49,9 @@ def _pj2(community, focus_dimension, seed):
 
 
 @exercise("pujiang-3", lesson=LESSON, variable="ans_pj3", kind="recompute", answer="number",
-          prompt_zh="只用{community}的答卷，计算“{focus_dimension}”维度的克朗巴赫 alpha 系数（反向题先转换）。"
+          prompt_zh="只用{community}的答卷，计算“{focus_dimension}”维度的克朗巴赫 α 系数（反向题先转换）。"
                     "请按上面的公式自己计算，再用 `cronbach_alpha` 核对。",
-          hint_zh="alpha = k/(k-1)·(1 − 各题方差之和 / 总分方差)，方差用样本方差（ddof=1）。",
+          hint_zh="α = k/(k−1)·(1 − 各题方差之和 / 总分方差)，方差用样本方差（`ddof=1`）。",
           tol=0.01, decimals=2, params=("community", "focus_dimension", "seed"), needs_notebook=True)
 def _pj3(community, focus_dimension, seed):
     from govlib.frameworks import alpha_by_dimension
@@ -72,9 +72,9 @@ def _pj4(community, seed):
 
 
 @exercise("pujiang-5", lesson=LESSON, variable="ans_pj5", kind="interpret", answer="int",
-          prompt_zh="分别在三个示例社区内部计算“{focus_dimension}”维度的 alpha 系数。有几个社区达到了参考阈值"
+          prompt_zh="分别在三个示例社区内部计算“{focus_dimension}”维度的 α 系数。有几个社区达到了参考阈值"
                     "{alpha_threshold}？如果某个社区没有达到，你会怎样解读该社区在这一维度上的得分？",
-          hint_zh="对每个社区单独计算该维度的 alpha，与参考阈值比较（大于或等于即算达到）。",
+          hint_zh="对每个社区单独计算该维度的 α，与参考阈值比较（大于或等于即算达到）。",
           tol=0, unit="个", params=("focus_dimension", "alpha_threshold", "seed"), needs_notebook=True)
 def _pj5(focus_dimension, alpha_threshold, seed):
     from govlib.frameworks import alpha_by_dimension, communities

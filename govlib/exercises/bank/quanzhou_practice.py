@@ -59,7 +59,7 @@ def _qp2():
 @exercise("quanzhou-practice-3", lesson=LESSON, variable="ans_qp3", kind="apply", answer="int",
           prompt_zh="用下面的练习数据（“练习村”，随机种子{exercise_seed}）和本课选定的规则，按精确方法划分连续的"
                     "单元网格。一共能形成多少个网格？",
-          hint_zh="对练习数据调用 grid.size_grids（method 用默认的 dp），看 n_grids。",
+          hint_zh="对练习数据调用 `grid.size_grids`（用默认的精确方法），看结果的 `n_grids`。",
           tol=0, unit="个", params=SIZING_PARAMS, needs_notebook=True)
 def _qp3(**params):
     from govlib import grid

@@ -60,7 +60,7 @@ def _unpooled_n(conf_level):
                     "用双侧两比例 z 检验（两组合并估计标准误，即 `proportions_ztest` 的做法），"
                     "每组至少要多少人，差异才在{conf_level:.0%}置信水平对应的显著性水平上显著？"
                     "（提示：`survey.significance_n`，比较项 `\"list-not-done\"`。）",
-          hint_zh="用 survey.significance_n，比较项为 \"list-not-done\"；从小到大找第一个 p 值低于显著性水平的 n。",
+          hint_zh="用 `survey.significance_n`，比较项为 `\"list-not-done\"`；从小到大找第一个 p 值低于显著性水平的 n。",
           params=("conf_level",), unit="人", accept=_unpooled_n,
           uses=("qz-list-published-not-enforced", "qz-list-not-published", "qz-village-list-not-implemented"))
 def _list_significance(conf_level):
@@ -93,7 +93,7 @@ def _grid_constraint():
           prompt_zh="在上面生成的村干部合成数据上拟合逻辑回归：因变量为“加入工作群较多”，自变量为一票否决事项数、"
                     "责任状张数、认为清单未落实、曾作为责任主体。“责任状张数”的系数在{conf_level:.0%}置信水平对应的"
                     "显著性水平上显著吗？并想一想：这个答案说明了泉州的什么？",
-          hint_zh="用 govlib.survey.fit_logit(df, 'village', 'wechat_many', [...])，看 pledge 一行的 p 值。",
+          hint_zh="用 `survey.fit_logit(df, \"village\", \"wechat_many\", [...])`，看 `pledge` 一行的 p 值。",
           params=("n_village", "seed", "assoc_rho", "rounding", "conf_level"), needs_notebook=True)
 def _logit_pledge(n_village, seed, assoc_rho, rounding, conf_level):
     from govlib.survey.respondents import fit_logit, synthesize, usable_n

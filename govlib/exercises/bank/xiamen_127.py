@@ -50,8 +50,8 @@ def _xm2(n_reps, vote_reading):
           prompt_zh="在第四节模拟的季度中，按真实成绩排第一和第二的两个虚构单位，名次不颠倒的季度占多大比例？"
                     "这个比例是否达到{confidence:.0%}的把握？并想一想：只凭一个季度的成绩给前者发荣誉证书、"
                     "不给后者，稳妥吗？",
-          hint_zh="先用 sim.true_order() 找出真实的前两名，再用 sim.swap_rate(a, b) 求颠倒的比例；"
-                  "不颠倒的比例 = 1 − 颠倒的比例，再与 confidence 比较。",
+          hint_zh="先用 `sim.true_order()` 找出真实的前两名，再用 `sim.swap_rate(a, b)` 求颠倒的比例；"
+                  "不颠倒的比例 = 1 − 颠倒的比例，再与所要求的把握比较。",
           params=SIM_PARAMS + ("confidence",), needs_notebook=True)
 def _xm3(n_units, households, poll_households, seed, n_sims, weights_source, w_self, w_peer, w_poll,
          confidence):
