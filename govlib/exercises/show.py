@@ -69,8 +69,9 @@ def show_exercise(exercise: Exercise | str, **params: Any):
         parts.append("<ul>" + "".join(f"<li>{_esc(c)}</li>" for c in ex.choices) + "</ul>")
         plain += [f"- {c}" for c in ex.choices]
     fmt = ex.answer_format()
-    parts.append(f'<p class="gv-exercise-format" style="color:#555;font-size:0.9em">作答：{_esc(fmt)}'
-                 + (f"答案写在变量 <code>{_esc(ex.variable)}</code> 中。" if ex.graded else "") + "</p>")
+    where = f"答案写在变量 <code>{_esc(ex.variable)}</code> 中。" if ex.graded else ""
+    # no inline style: numbers in attributes would read as page text to the answer-leak test
+    parts.append(f'<p class="gv-exercise-format"><small>作答：{_esc(fmt)}{where}</small></p>')
     plain.append(f"作答：{fmt}")
     return _HTML(f'<div class="gv-exercise" data-exercise="{_esc(ex.id)}">{"".join(parts)}</div>', "\n".join(plain))
 
