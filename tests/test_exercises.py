@@ -434,6 +434,8 @@ def test_synonyms_and_containment_name_an_option(scratch):
         res = grade_answer("scratch-1", answer)
         assert res.correct is True, (answer, res)
     assert grade_answer("scratch-1", "运行机制").correct is False  # a synonym of a wrong option is wrong
+    assert grade_answer("scratch-1", "主體").correct is True  # typed from the Traditional page
+    assert grade_answer("scratch-1", "機制").correct is False
 
 
 def test_a_wrong_format_choice_answer_gets_the_format_not_the_options(scratch):

@@ -572,13 +572,40 @@ def _norm_choice(x) -> str:
     return _CHOICE_NOISE.sub("", unicodedata.normalize("NFKC", str(x))).casefold()
 
 
+_T2S = None
+
+
+def _simplified(text: str) -> str:
+    """Traditional characters as Simplified (OpenCC ``t2s``): a reader of the zh-Hant page types 協商."""
+    global _T2S
+    if _T2S is None:
+        try:
+            import opencc
+
+            _T2S = opencc.OpenCC("t2s").convert
+        except Exception:  # pragma: no cover - opencc is a dependency of the build, not of checking
+            _T2S = str
+    return _T2S(text)
+
+
 def _match_choice(ex: Exercise, answer: str) -> tuple[str | None, bool]:
     """The option an answer names, and whether it named it in other words than the option itself.
 
     Exact wording (ignoring quotes, spaces, punctuation, width and case) or a
     listed synonym first; then an answer that contains exactly one option (or
-    synonym), or that is a part of exactly one option.
+    synonym), or that is a part of exactly one option.  An answer in
+    Traditional characters is read as its Simplified form.
     """
+    opt, reworded = _match_choice_text(ex, answer)
+    if opt is None and any(ord(ch) > 0x2E80 for ch in answer):
+        simple = _simplified(answer)
+        if simple != answer:
+            opt, _ = _match_choice_text(ex, simple)
+            reworded = True
+    return opt, reworded
+
+
+def _match_choice_text(ex: Exercise, answer: str) -> tuple[str | None, bool]:
     got = _norm_choice(answer)
     if not got:
         return None, False
