@@ -68,8 +68,8 @@ def _in2():
 
 @exercise("intro-3", lesson=LESSON, variable="ans_in3", kind="interpret", answer="choice",
           choices=tuple(QUALIFIER_ZH.values()), synonyms=_QUALIFIER_SYNONYMS, show_choices=True,
-          prompt_zh="泉州问卷中，认为综合执法队伍管理效率不高的乡镇（街道）干部比例写作“超过……”。"
-                    "这个数字在登记表中的限定方式是哪一种？",
+          prompt_zh="泉州问卷中，认为综合执法队伍管理效率不高的乡镇（街道）干部比例，在登记表中属于哪一种限定方式？"
+                    "先在第三节的登记表里找到这一行，读它的原文措辞。",
           hint_zh="“超过”表示严格大于，与“以上”（含本数）不同。",
           uses=("qz-enforcement-inefficient-over60",))
 def _in3():
