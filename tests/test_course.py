@@ -240,3 +240,43 @@ def test_charts_are_embedded_and_render(course):
     pngs = re.findall(r"data:image/png;base64,", page)
     assert len(pngs) >= 3
     assert "Glyph" not in page and "missing from font" not in page
+
+
+def test_solution_cells_show_their_value_and_no_warning(course, syllabus):
+    """Every solution cell of every instructor page shows the reference value, and no 【再想想】 or 【提示】."""
+    from govlib.exercises.pages import solution_problems
+
+    problems = []
+    for lesson, name in _sets(syllabus):
+        page = (course / "lessons" / lesson.id / name / "instructor.html").read_text(encoding="utf-8")
+        problems += [f"{lesson.id}/{name}: {p}" for p in solution_problems(page)]
+    assert problems == []
+
+
+#: parameter sets whose student page does not yet show what an exercise needs (to be fixed in the sets or
+#: pages; remove an entry once it passes -- the test fails on an entry that no longer fails)
+KNOWN_UNANSWERABLE = {
+    ("intro", "brief"),           # show_register: false hides the figures of intro-1, -3, -4
+    ("intro", "quanzhou-only"),   # the Xiamen and Chengdu figures of intro-1 and intro-4 are hidden
+    ("pujiang", "default"),       # pujiang-1: the five demonstration figures are only in a chart, not on the page
+    ("pujiang", "community-a"),
+    ("pujiang", "capacity-strict"),
+    ("pujiang", "reseeded"),
+}
+
+
+def test_every_exercise_is_answerable_from_its_student_page(course, syllabus):
+    """Each exercise's prompt is on the student page, and the figures it uses are shown there (or it is marked
+    as needing the notebook)."""
+    from govlib.exercises.pages import unanswerable_exercises
+
+    failing, problems = set(), []
+    for lesson, name in _sets(syllabus):
+        page = (course / "lessons" / lesson.id / name / "student.html").read_text(encoding="utf-8")
+        found = unanswerable_exercises(lesson.id, page)
+        if found:
+            failing.add((lesson.id, name))
+            if (lesson.id, name) not in KNOWN_UNANSWERABLE:
+                problems += [f"{lesson.id}/{name}: {p}" for p in found]
+    assert problems == []
+    assert KNOWN_UNANSWERABLE <= failing, f"now answerable, remove from KNOWN_UNANSWERABLE: {KNOWN_UNANSWERABLE - failing}"

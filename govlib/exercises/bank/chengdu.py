@@ -23,7 +23,8 @@ def _label(node_id: str) -> str:
 
 @exercise("chengdu-1", lesson=LESSON, variable="ans_cd1", kind="recompute", answer="int",
           prompt_zh="从成都出台培育社会企业的意见，到《社区发展治理促进条例》颁布实施，相隔多少个整月？",
-          hint_zh="两个日期都印到了月：用（年份差×12）加上月份差；条例的“日”不影响整月数。", tol=0)
+          hint_zh="两个日期都印到了月：用（年份差×12）加上月份差；条例的“日”不影响整月数。", tol=0, unit="个月",
+          uses=("cd-social-enterprise-opinion", "cd-regulation-date"))
 def _cd1():
     from govlib.timeline import months_between
 
@@ -31,9 +32,9 @@ def _cd1():
 
 
 @exercise("chengdu-2", lesson=LESSON, variable="ans_cd2", kind="interpret", answer="bool",
-          prompt_zh="报道给出了改革已推进的时长（cd-over-three-years），登记表把它的限定方式记为 over（超过）。"
-                    "报道时改革推进的时长可能恰好等于登记表中记下的数值吗？（回答 True 或 False）",
-          hint_zh="看登记表的“限定”：over 表示严格大于所记数值。")
+          prompt_zh="第六节引用了改革已推进的时长，登记表把它的限定方式记为“超过”。"
+                    "报道时改革推进的时长可能恰好等于登记表中记下的数值吗？",
+          hint_zh="“超过”表示严格大于所记数值。", uses=("cd-over-three-years",))
 def _cd2():
     from govlib.data import figure
 
@@ -41,9 +42,10 @@ def _cd2():
 
 
 @exercise("chengdu-3", lesson=LESSON, variable="ans_cd3", kind="apply", answer="int",
-          prompt_zh="报道的日期只印了月日。已知报道提到条例已经颁布实施，而报道日期在日历上早于条例的月日。"
-                    "据此推断，报道最早可能是哪一年？",
-          hint_zh="条例颁布那年的这个月日还在条例之前；报道既然写到条例已实施，只能落在下一年或更晚。", tol=0)
+          prompt_zh="报道日期只印了月日。报道中提到条例“已经”颁布实施，而报道日期在日历上排在条例颁布的月日之前。"
+                    "据此推断：报道最早可能是哪一年？（只用本文的信息推理。）",
+          hint_zh="条例颁布那年的这个月日还在条例之前；报道既然写到条例已实施，只能落在下一年或更晚。", tol=0,
+          unit="年", format_zh="填写四位年份，例如 1999。", uses=("cd-regulation-date", "cd-report-date"))
 def _cd3():
     from govlib.data import figure
     from govlib.timeline import parse_date
@@ -54,19 +56,24 @@ def _cd3():
 
 
 @exercise("chengdu-4", lesson=LESSON, variable="ans_cd4", kind="diagnose", answer="choice",
-          prompt_zh="某街道让社区企业经营所得反哺社区服务，志愿者和新社会阶层也出力并分享收益。"
-                    "按报道的“路线图”，这主要属于六个体系中的哪一个？（填体系名称）",
+          prompt_zh="某街道让社区企业的经营所得反哺社区服务，志愿者和新社会阶层也出力，并按贡献分享收益。"
+                    "按报道的路线图，这主要属于六个体系中的哪一个？",
           hint_zh="看中篇：哪个体系讲的是“取之社会，用之社区”？",
-          choices=_children_labels("part-roadmap"))
+          format_zh="填写体系名称，与第四节表格中的“名称”一致（只写关键的几个字也可以，如“××体系”）。",
+          choices=_children_labels("part-roadmap"), synonyms={"寻求社区改革发展体系": ("寻求社区改革的发展体系",)})
 def _cd4():
     return _label("sys-resources")
 
 
 @exercise("chengdu-5", lesson=LESSON, variable="ans_cd5", kind="diagnose", answer="choice",
-          prompt_zh="区里年终考核某职能部门派驻街道的负责人时，征求了社区的意见。这用到了成都赋予社区“三权”中的哪一项？"
-                    "（填权力名称）",
-          hint_zh="三权分别关于重大决策、下沉事项和考核。",
-          choices=_children_labels("three-powers"))
+          prompt_zh="区里年终考核某职能部门派驻街道的负责人时，专门征求了社区的意见。"
+                    "这用到了成都赋予社区“三权”中的哪一项？",
+          hint_zh="三权分别关于重大决策、下沉事项和考核。", format_zh="填写图5中的权力名称（原文的说法也可以）。",
+          choices=_children_labels("three-powers"),
+          synonyms={"派出机构负责人考核反馈权": ("职能部门派出机构负责人考核意见反馈权", "派出机构负责人考核意见反馈权",
+                                        "考核意见反馈权", "考核反馈权", "考核权"),
+                    "下沉事项统筹协调权": ("下沉社区事项统筹协调权", "统筹协调权"),
+                    "重大决策建议权": ("决策建议权",)})
 def _cd5():
     return _label("power-appraisal")
 
@@ -78,7 +85,7 @@ discussion(
     rubric_zh=(
         "能说明报道中“发展”与“治理”的关系：发展带来活力，治理提供秩序，二者相互促进。",
         "能举出至少一项适合社区企业承担的服务，并说明收益如何回到社区。",
-        "能指出至少一条边界或风险（公益性被逐利挤压、少数人把持、账目不公开等）及党组织、居委会的把关办法。",
-        "能联系本地实际，而不是复述报道；观点有依据，不编造数字。",
+        "能指出至少一条边界或风险（公益性被逐利挤压、少数人把持、账目不公开等），以及党组织、居委会的把关办法。",
+        "能联系本地实际而不是复述报道；观点有依据，不编造数字。",
     ),
 )

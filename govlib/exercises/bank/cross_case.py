@@ -15,9 +15,19 @@ def _cc():
     return load_crosscase()
 
 
+def _words() -> tuple[dict[str, str], dict[str, str]]:
+    """Chinese words for the case and dimension parameters, shown in the prompts instead of their codes."""
+    cc = _cc()
+    return ({c.id: cc.label(c.id) for c in cc.cases}, {d.id: cc.label(d.id) for d in cc.dimensions})
+
+
+_CASE_WORDS, _DIMENSION_WORDS = _words()
+
+
 @exercise("cross-case-1", lesson=LESSON, variable="ans_cc1", kind="recompute", answer="number",
-          prompt_zh="所选案例在全部维度上的平均编码等级是多少（保留两位小数）？",
-          hint_zh="把该案例一列的等级（0–3）相加，再除以维度个数。", tol=0.01, params=("case",))
+          prompt_zh="{case}一文在全部维度上的平均编码等级是多少？",
+          hint_zh="把该案例一列的等级（0–3）相加，再除以维度个数。", tol=0.01, decimals=2, params=("case",),
+          prompt_values={"case": _CASE_WORDS})
 def _cc1(case):
     cc = _cc()
     cid = cc.case_id(case)
@@ -26,8 +36,10 @@ def _cc1(case):
 
 
 @exercise("cross-case-2", lesson=LESSON, variable="ans_cc2", kind="interpret", answer="int",
-          prompt_zh="在所选维度上，有几篇文章达到了“展开论述”或更高的等级？",
-          hint_zh="看热图中该维度一行：等级2（展开论述）和3（核心主题）都算。", tol=0, params=("dimension",))
+          prompt_zh="在“{dimension}”维度上，有几篇文章达到了“展开论述”或更高的等级？"
+                    "这说明该维度在五篇文章中是共同关注，还是个别文章的特色？",
+          hint_zh="看热图中该维度一行：等级2（展开论述）和3（核心主题）都算。", tol=0, unit="篇",
+          params=("dimension",), prompt_values={"dimension": _DIMENSION_WORDS})
 def _cc2(dimension):
     from govlib.frameworks import count_at_least
 
@@ -36,9 +48,10 @@ def _cc2(dimension):
 
 @exercise("cross-case-3", lesson=LESSON, variable="ans_cc3", kind="apply", answer="number",
           prompt_zh="用“平均绝对差”衡量两篇文章编码剖面的差异：对每个维度求两者等级之差的绝对值，再求平均。"
-                    "所选两篇文章的平均绝对差是多少（保留两位小数）？",
+                    "{case_a}与{case_b}两篇文章的平均绝对差是多少？",
           hint_zh="差异为0表示两篇文章在每个维度上着墨程度相同；数值越大差异越大。",
-          tol=0.01, params=("case_a", "case_b"))
+          tol=0.01, decimals=2, params=("case_a", "case_b"),
+          prompt_values={"case_a": _CASE_WORDS, "case_b": _CASE_WORDS})
 def _cc3(case_a, case_b):
     from govlib.frameworks import case_distance
 
@@ -51,10 +64,12 @@ def _scm_labels() -> tuple[str, ...]:
 
 
 @exercise("cross-case-4", lesson=LESSON, variable="ans_cc4", kind="diagnose", answer="choice",
-          prompt_zh="用蒲江的“主体-能力-机制”三维框架去读所选案例：它在这三维中着墨最多的是哪一维？"
-                    "（等级并列时取三维中排在前面的一维）",
+          prompt_zh="用蒲江的“主体-能力-机制”三维框架去读{case}一文：它在这三维中着墨最多的是哪一维？"
+                    "（等级并列时取三维中排在前面的一维。）",
           hint_zh="只比较主体、能力、机制三行在该案例一列中的等级。",
-          choices=_scm_labels(), params=("case",))
+          choices=_scm_labels(), params=("case",), prompt_values={"case": _CASE_WORDS},
+          format_zh="填写维度名称：主体、能力或机制。",
+          synonyms={lab: (f"{lab}维度", f"{lab}维") for lab in _scm_labels()})
 def _cc4(case):
     cc = _cc()
     cid = cc.case_id(case)
@@ -65,8 +80,8 @@ def _cc4(case):
 discussion(
     "cross-case-5", lesson=LESSON, variable="ans_cc5",
     prompt_zh="编码矩阵是研究者的判断，不是文章自己给出的数字。请任选矩阵中的一格，回到原文对应段落，"
-              "说明你同意还是不同意这一等级，并提出你认为更合适的等级与理由；再谈谈：五篇文章体裁不同"
-              "（学术论文、经验总结、新闻摘编、残篇），直接比较等级高低有什么风险？",
+              "说明你同意还是不同意这一等级，并提出你认为更合适的等级与理由；再谈谈：五篇文章体裁不同，"
+              "直接比较等级高低有什么风险？",
     rubric_zh=(
         "能按出处找到原文段落，用自己的话复述该段与该维度有关的内容。",
         "改动或维持等级的理由与等级定义（未涉及/提及/展开论述/核心主题）对应，而不是凭印象。",

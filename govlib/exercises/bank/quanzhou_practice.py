@@ -36,8 +36,9 @@ def exercise_units(*, rule_source, rule_basis, custom_low, custom_high, n_units,
 
 
 @exercise("quanzhou-practice-1", lesson=LESSON, variable="ans_qp1", kind="recompute", answer="number",
-          prompt_zh="晋江市平均每个评理调解室有多少名评理员？（保留两位小数）",
-          hint_zh="评理员人数 ÷ 评理调解室个数，两个数都是晋江市的。", tol=0.01)
+          prompt_zh="晋江市平均每个评理调解室有多少名评理员？",
+          hint_zh="评理员人数 ÷ 评理调解室个数，两个数都是晋江市的。", tol=0.01, decimals=2, unit="名",
+          uses=("qz-jinjiang-arbiters", "qz-jinjiang-rooms"))
 def _qp1():
     from govlib import grid
 
@@ -45,8 +46,10 @@ def _qp1():
 
 
 @exercise("quanzhou-practice-2", lesson=LESSON, variable="ans_qp2", kind="apply", answer="int",
-          prompt_zh="假如台商投资区的每个单元网格都恰好守住划分规则的户数下限，全区单元网格合计至少覆盖多少户？",
-          hint_zh="单元网格个数 × 规则的户数下限；这是按规则推出的下限，不是文章公布的户数。", tol=0)
+          prompt_zh="假如台商投资区的每个单元网格都恰好守住划分规则的户数下限，全区单元网格合计至少覆盖多少户？"
+                    "（这是按规则推出的下限，不是文章公布的户数。）",
+          hint_zh="单元网格个数 × 规则的户数下限。", tol=0, unit="户",
+          uses=("qz-tai-unit-grids", "qz-tai-grid-households"))
 def _qp2():
     from govlib import grid
 
@@ -54,10 +57,10 @@ def _qp2():
 
 
 @exercise("quanzhou-practice-3", lesson=LESSON, variable="ans_qp3", kind="apply", answer="int",
-          prompt_zh="用练习数据（练习村，种子为 exercise_seed）和本课选定的规则，按精确方法划分连续的单元网格，"
-                    "一共能形成多少个网格？",
-          hint_zh="先用 exercise_units 取得规则和练习数据，再调用 grid.size_grids（method 用默认的 dp），看 n_grids。",
-          tol=0, params=SIZING_PARAMS)
+          prompt_zh="用下面的练习数据（“练习村”，随机种子{exercise_seed}）和本课选定的规则，按精确方法划分连续的"
+                    "单元网格。一共能形成多少个网格？",
+          hint_zh="对练习数据调用 `grid.size_grids`（用默认的精确方法），看结果的 `n_grids`。",
+          tol=0, unit="个", params=SIZING_PARAMS, needs_notebook=True)
 def _qp3(**params):
     from govlib import grid
 
@@ -66,8 +69,10 @@ def _qp3(**params):
 
 
 @exercise("quanzhou-practice-4", lesson=LESSON, variable="ans_qp4", kind="interpret", answer="choice",
-          prompt_zh="南安市单元网格数与二级网格数之比说明了什么？（从选项中选一句）",
-          hint_zh="用两项公布数字相除，看比值比1大多少。", choices=_NANAN_CHOICES)
+          prompt_zh="南安市单元网格数与二级网格数之比说明了什么？请先算出比值，再从下面三句中选一句。",
+          hint_zh="用两项公布数字相除，看比值比1大多少。", choices=_NANAN_CHOICES, show_choices=True,
+          format_zh="从下面三句中选一句，复制整句（只写冒号前的半句也可以）。",
+          uses=("qz-nanan-grids-unit", "qz-nanan-grids-l2"))
 def _qp4():
     from govlib import grid
 
@@ -78,17 +83,21 @@ def _qp4():
 
 
 @exercise("quanzhou-practice-5", lesson=LESSON, variable="ans_qp5", kind="diagnose", answer="choice",
-          prompt_zh="一起征地补偿纠纷牵涉几个镇，村里评不下来，镇里也评不下来。按晋江“三评三理”，应在哪一级评理？"
-                    "（填阶梯上的一级）",
+          prompt_zh="一起征地补偿纠纷牵涉几个镇，村里评不下来，镇里也评不下来。按晋江“三评三理”，应在哪一级评理？",
           hint_zh="三级评理按事情的大小难易逐级上移。",
-          choices=tuple(c.label_zh for c in _node("jinjiang-ladder").children))
+          format_zh="填写图5阶梯上的那一级（照图中的文字，原文的说法也可以）。",
+          choices=tuple(c.label_zh for c in _node("jinjiang-ladder").children),
+          synonyms={"难事在市里评": ("难事市里评", "市里评", "市里", "市级", "市一级"),
+                    "大事在镇里评": ("大事镇里评", "镇里评", "镇里", "镇级", "镇一级"),
+                    "小事在村里评": ("小事村里评", "村里评", "村里", "村级", "村一级")})
 def _qp5():
     return _node("ladder-city").label_zh
 
 
 @exercise("quanzhou-practice-6", lesson=LESSON, variable="ans_qp6", kind="diagnose", answer="int",
           prompt_zh="一名社区工作者沿职务培养链一路走到最高一级，一共要晋升几次？",
-          hint_zh="台阶数和晋升次数差一：从第一级出发，每上一级算一次。", tol=0)
+          hint_zh="台阶数和晋升次数差一：从第一级出发，每上一级算一次。", tol=0, unit="次",
+          uses=("qz-post-ladder-rungs",))
 def _qp6():
     from govlib.data import value
 
@@ -97,12 +106,12 @@ def _qp6():
 
 discussion(
     "quanzhou-practice-7", lesson=LESSON, variable="ans_qp7",
-    prompt_zh="台商投资区划分单元网格时，可以按户数，也可以按村民小组数。设想一个城区老旧小区密集的街道和一个山区散居的乡镇，"
-              "你分别会选哪种口径？划分时还要考虑什么？",
+    prompt_zh="台商投资区划分单元网格时，可以按户数，也可以按村民小组数。设想一个老旧小区密集的城区街道和一个"
+              "居住分散的山区乡镇，你分别会选哪种口径？划分时还要考虑什么？",
     rubric_zh=(
         "能说出两种口径的差别：户数口径看服务对象多少，村民小组口径沿用熟人社会和原有组织边界。",
         "城区能联系楼栋密集、流动人口多等特点，山区能联系居住分散、路程远、小组户数少等特点，并说明选择理由。",
         "能指出规则之外的考虑：界限清晰、无缝覆盖、网格员的工作量与配备、与警务网格和工作片“同格”对应。",
-        "能用本课的划分工具或数字（带出处）支撑观点，区分公布数字、按规则推算的数字和虚构示例。",
+        "能用本课的划分工具或数字（带出处）支撑观点，分清公布数字、按规则推算的数字和虚构示例。",
     ),
 )

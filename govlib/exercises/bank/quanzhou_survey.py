@@ -16,7 +16,8 @@ CONSTRAINTS = ("权责不匹配", "基层财力不足", "人力资源不充分",
 
 @exercise("quanzhou-survey-1", lesson=LESSON, variable="ans_qs1", kind="recompute", answer="percent",
           prompt_zh="乡镇干部中，认为权责清单“没有得到执行”（已公布未执行，加上未公布未执行）的合计比例是多少？",
-          hint_zh="把权责清单问题中两个“未执行”选项的比例相加；这是推算值，不是文章印出的数字。")
+          hint_zh="把权责清单问题中两个“未执行”选项的比例相加；这是推算值，不是文章印出的数字。",
+          uses=("qz-list-published-not-enforced", "qz-list-not-published"))
 def _list_not_enforced():
     from govlib.data import value
 
@@ -24,10 +25,10 @@ def _list_not_enforced():
 
 
 @exercise("quanzhou-survey-2", lesson=LESSON, variable="ans_qs2", kind="interpret", answer="bool",
-          prompt_zh="假设乡镇干部样本量为 n_township，认为网格化横向整合不足的比例的 Wilson 置信区间，"
-                    "是否整个落在50%以上（即能否据此说“多数乡镇干部”这样认为）？",
+          prompt_zh="按本页假设的乡镇干部样本量（{n_township}人），“网格化横向联系不紧、需要整合”这一比例的"
+                    "{conf_level:.0%} Wilson 置信区间是否整个落在50%以上？也就是说，能否据此说“多数乡镇干部”这样认为？",
           hint_zh="看区间下限是否高于50%；区间随假设的 n 变宽或变窄。",
-          params=("n_township", "conf_level"))
+          params=("n_township", "conf_level"), uses=("qz-grid-integration-weak",))
 def _grid_majority(n_township, conf_level):
     from govlib.data import value
     from govlib.survey.inference import wilson
@@ -36,11 +37,32 @@ def _grid_majority(n_township, conf_level):
     return bool(low > 50)
 
 
+def _unpooled_n(conf_level):
+    """The same question answered with the other common z test (each group's own standard error).
+
+    Smallest whole n with |p1 - p2| / sqrt((p1 q1 + p2 q2) / n) > z, i.e. n > z² (p1 q1 + p2 q2) / (p1 - p2)².
+    """
+    import math
+
+    from scipy.stats import norm
+
+    from govlib.data import value
+
+    p1 = (value("qz-list-published-not-enforced") + value("qz-list-not-published")) / 100
+    p2 = value("qz-village-list-not-implemented") / 100
+    z = norm.ppf(1 - (1 - conf_level) / 2)
+    n = z**2 * (p1 * (1 - p1) + p2 * (1 - p2)) / (p1 - p2) ** 2
+    return {"不合并标准误的 z 检验": math.floor(n) + 1}
+
+
 @exercise("quanzhou-survey-3", lesson=LESSON, variable="ans_qs3", kind="apply", answer="int",
-          prompt_zh="把练习1的乡镇比例与村干部“清单没有落实到位”的比例相比（两组样本量相等、双侧两比例z检验），"
-                    "每组至少要多少人，差异才在 1 - conf_level 水平上显著？",
-          hint_zh="用 govlib.survey.significance_n，比较项为 'list-not-done'；从小到大找第一个 p 值低于显著性水平的 n。",
-          params=("conf_level",))
+          prompt_zh="把练习1的乡镇比例与村干部“相关清单没有落实到位”的比例相比。两组样本量相等，"
+                    "用双侧两比例 z 检验（两组合并估计标准误，即 `proportions_ztest` 的做法），"
+                    "每组至少要多少人，差异才在{conf_level:.0%}置信水平对应的显著性水平上显著？"
+                    "（提示：`survey.significance_n`，比较项 `\"list-not-done\"`。）",
+          hint_zh="用 `survey.significance_n`，比较项为 `\"list-not-done\"`；从小到大找第一个 p 值低于显著性水平的 n。",
+          params=("conf_level",), unit="人", accept=_unpooled_n,
+          uses=("qz-list-published-not-enforced", "qz-list-not-published", "qz-village-list-not-implemented"))
 def _list_significance(conf_level):
     from govlib.survey.inference import significance_n
 
@@ -57,19 +79,22 @@ def _constraint_of(fig_id: str) -> str:
 
 
 @exercise("quanzhou-survey-4", lesson=LESSON, variable="ans_qs4", kind="diagnose", answer="choice",
-          prompt_zh="在泉州框架（data/frameworks/quanzhou.yaml）里，“网格化横向联系不紧、需要整合”这一问卷结果"
-                    "被放在图1的哪一个制约因素之下？",
-          hint_zh="用 govlib.frameworks.find_node('quanzhou', 'constraints') 逐个查看子节点及其 figures。",
-          choices=CONSTRAINTS)
+          prompt_zh="在泉州框架中，“网格化横向联系不紧、需要整合”这一问卷结果被放在图1的哪一个制约因素之下？",
+          hint_zh="看框架图中“制约因素”下的五个分支，各自挂着哪些问卷结果。",
+          format_zh="填写图1排序表中的一个因素名称（原文的小标题写法也可以）。",
+          choices=CONSTRAINTS,
+          synonyms={"工作方法简单": ("工作方法简单，管理机制有待完善", "方法简单"),
+                    "权责不匹配": ("权责不对等",), "人力资源不充分": ("人力资源不足",)})
 def _grid_constraint():
     return _constraint_of("qz-grid-integration-weak")
 
 
 @exercise("quanzhou-survey-5", lesson=LESSON, variable="ans_qs5", kind="apply", answer="bool",
-          prompt_zh="在本课生成的村干部合成数据上拟合逻辑回归（因变量：加入工作群较多；自变量：一票否决事项数、"
-                    "责任状张数、认为清单未落实、曾作为责任主体），“责任状张数”的系数在 1 - conf_level 水平上显著吗？",
-          hint_zh="用 govlib.survey.fit_logit(df, 'village', 'wechat_many', [...])，看 pledge 一行的 p 值。",
-          params=("n_village", "seed", "assoc_rho", "rounding", "conf_level"))
+          prompt_zh="在上面生成的村干部合成数据上拟合逻辑回归：因变量为“加入工作群较多”，自变量为一票否决事项数、"
+                    "责任状张数、认为清单未落实、曾作为责任主体。“责任状张数”的系数在{conf_level:.0%}置信水平对应的"
+                    "显著性水平上显著吗？并想一想：这个答案说明了泉州的什么？",
+          hint_zh="用 `survey.fit_logit(df, \"village\", \"wechat_many\", [...])`，看 `pledge` 一行的 p 值。",
+          params=("n_village", "seed", "assoc_rho", "rounding", "conf_level"), needs_notebook=True)
 def _logit_pledge(n_village, seed, assoc_rho, rounding, conf_level):
     from govlib.survey.respondents import fit_logit, synthesize, usable_n
 
@@ -81,13 +106,13 @@ def _logit_pledge(n_village, seed, assoc_rho, rounding, conf_level):
 
 
 discussion("quanzhou-survey-6", lesson=LESSON, variable="ans_qs6",
-           prompt_zh="文章说“70.5%的受访者”认为提高收入并与任务量挂钩最有效，却没有说明受访者是哪一级干部，"
+           prompt_zh="文章说图4那一题有一定比例的“受访者”认为提高收入并与任务量挂钩最有效，却没有说明受访者是哪一级干部，"
                      "全文也没有给出任何样本量。假如你要把这组问卷结果写进给县委的调研报告，你会如何表述？"
                      "又会向课题组追问哪些信息？",
            rubric_zh=(
-               "指出缺少样本量就无法给出误差范围，报告中的比例应写明“样本量未公布”，必要时给出在几种假设样本量下的区间；",
-               "区分乡镇干部、村干部与层级不明的“受访者”，不把70.5%直接当成村干部的意见；",
+               "指出没有样本量就给不出误差范围；报告中应写明“样本量未公布”，必要时给出几种假设样本量下的区间；",
+               "区分乡镇干部、村干部与层级不明的“受访者”，不把图4的比例直接当成村干部的意见；",
                "区分问卷统计、访谈反映（如月工资）与只有次序没有数值的排序（图1、图5）；",
-               "追问抽样方法、各层样本量、缺答处理、题目原文与是否多选、舍入方式；",
-               "能用本课的可行样本量或区间结果支撑自己的表述，而不是另编数字。",
+               "追问抽样方法、各层样本量、缺答处理、题目原文、是否多选以及舍入方式；",
+               "能用本课算出的可行样本量或置信区间支撑自己的表述，而不是另编数字。",
            ))

@@ -26,7 +26,7 @@ def _example(n_units, households, poll_households, seed):
 @exercise("xiamen-127-1", lesson=LESSON, variable="ans_xm1", kind="recompute", answer="number",
           prompt_zh="某组团单位本季自评58分，互评均分49分，民意测评均分41分。按文章规定的权重，它的最终考核成绩是多少分？",
           hint_zh="最终成绩 = 自评权重×自评分 + 互评权重×互评均分 + 民意测评权重×民意测评均分；权重见本课第一节的表。",
-          tol=0.05)
+          tol=0.05, unit="分", decimals=1, uses=("xm-weight-self", "xm-weight-peer", "xm-weight-poll"))
 def _xm1():
     from govlib.evaluation import composite, default_weights
 
@@ -35,10 +35,11 @@ def _xm1():
 
 
 @exercise("xiamen-127-2", lesson=LESSON, variable="ans_xm2", kind="apply", answer="int",
-          prompt_zh="组团会议有 n_reps 名代表参加表决。按文章的表决门槛，并按本课参数 vote_reading 理解“以上”，"
+          prompt_zh="组团会议有{n_reps}名代表参加表决。按文章的表决门槛，并把“以上”理解为{vote_reading}，"
                     "项目要获得通过，至少需要几名代表同意？",
           hint_zh="含本数：同意人数 ≥ 门槛×人数，向上取整；不含本数：同意人数 > 门槛×人数。",
-          tol=0, params=("n_reps", "vote_reading"), unit="名")
+          tol=0, params=("n_reps", "vote_reading"), unit="名", uses=("xm-vote-threshold",),
+          prompt_values={"vote_reading": {"inclusive": "含本数", "exclusive": "不含本数"}})
 def _xm2(n_reps, vote_reading):
     from govlib.evaluation import min_agree
 
@@ -46,11 +47,12 @@ def _xm2(n_reps, vote_reading):
 
 
 @exercise("xiamen-127-3", lesson=LESSON, variable="ans_xm3", kind="interpret", answer="bool",
-          prompt_zh="按真实成绩排第一和第二的两个虚构单位，在模拟的季度中名次不颠倒的比例，"
-                    "是否达到参数 confidence 所要求的把握？（回答 True 或 False）",
-          hint_zh="先用 sim.true_order() 找出真实的前两名，再用 sim.swap_rate(a, b) 求颠倒的比例；"
-                  "不颠倒的比例 = 1 − 颠倒的比例，再与 confidence 比较。",
-          params=SIM_PARAMS + ("confidence",))
+          prompt_zh="在第四节模拟的季度中，按真实成绩排第一和第二的两个虚构单位，名次不颠倒的季度占多大比例？"
+                    "这个比例是否达到{confidence:.0%}的把握？并想一想：只凭一个季度的成绩给前者发荣誉证书、"
+                    "不给后者，稳妥吗？",
+          hint_zh="先用 `sim.true_order()` 找出真实的前两名，再用 `sim.swap_rate(a, b)` 求颠倒的比例；"
+                  "不颠倒的比例 = 1 − 颠倒的比例，再与所要求的把握比较。",
+          params=SIM_PARAMS + ("confidence",), needs_notebook=True)
 def _xm3(n_units, households, poll_households, seed, n_sims, weights_source, w_self, w_peer, w_poll,
          confidence):
     w = _weights(weights_source, w_self, w_peer, w_poll)
@@ -60,32 +62,63 @@ def _xm3(n_units, households, poll_households, seed, n_sims, weights_source, w_s
 
 
 @exercise("xiamen-127-4", lesson=LESSON, variable="ans_xm4", kind="diagnose", answer="choice",
-          prompt_zh="季度末，各组团单位依照职责清单给彼此的服务态度、执行能力等打分。"
-                    "按“127”机制的结构，这项工作属于管理、协商、服务中的哪一块？（填“管理”“协商”或“服务”）",
+          prompt_zh="季度末，各组团单位依照职责清单，给彼此的服务态度、执行能力等打分。"
+                    "按“127”机制的结构，这项工作属于管理、协商、服务中的哪一块？",
           hint_zh="在机制图中找到“组团单位互评”，沿连线向上找到它所属的一级板块。",
-          choices=("管理", "协商", "服务"))
+          choices=("管理", "协商", "服务"), format_zh="填写“管理”“协商”或“服务”（文章的小标题写法也可以）。",
+          synonyms={"管理": ("一分管理",), "协商": ("两分协商",), "服务": ("七分服务",)})
 def _xm4():
     from govlib.evaluation import part_of
 
     return part_of("eval-peer")
 
 
-@exercise("xiamen-127-5", lesson=LESSON, variable="ans_xm5", kind="apply", answer="int",
-          prompt_zh="若要以 confidence 的把握让真实成绩第一、第二的两个虚构单位在一次民意测评后不颠倒名次，"
-                    "每个单位至少要调查多少户？（正态近似，考虑有限总体校正）",
-          hint_zh="差距取两者的真实综合成绩之差；标准差取两个社区住户评分的标准差；民意测评在综合成绩中的权重要乘进去。",
-          tol=0, params=("n_units", "households", "seed", "confidence", "weights_source", "w_self", "w_peer",
-                         "w_poll"), unit="户")
-def _xm5(n_units, households, seed, confidence, weights_source, w_self, w_peer, w_poll):
-    from govlib.evaluation import required_poll_size
+XM5_PARAMS = ("n_units", "households", "seed", "confidence", "weights_source", "w_self", "w_peer", "w_poll")
 
+
+def _xm5_inputs(n_units, households, seed, weights_source, w_self, w_peer, w_poll):
+    """The gap of the true composites of the top two units, their household SDs, the poll weight."""
     w = _weights(weights_source, w_self, w_peer, w_poll)
     ex = _example(n_units, households, 0, seed)
     tc = ex.true_composite(w).sort_values(ascending=False)
     a, b = tc.index[:2]
     sd = ex.household_sd()
-    return required_poll_size(tc[a] - tc[b], sd[a], sd[b], households=households, confidence=confidence,
-                              poll_weight=w["poll"])
+    return tc[a] - tc[b], sd[a], sd[b], w["poll"], (tc[a], tc[b])
+
+
+def _xm5_from_page(n_units, households, seed, confidence, weights_source, w_self, w_peer, w_poll):
+    """What a student reaches from the page's table (two decimals) and a z read from a table (two or three)."""
+    from scipy.stats import norm
+
+    from govlib.evaluation import required_poll_size
+
+    _, sd_a, sd_b, w, (ta, tb) = _xm5_inputs(n_units, households, seed, weights_source, w_self, w_peer, w_poll)
+    z = norm.ppf(confidence)
+    gap = round(ta, 2) - round(tb, 2)
+    vals = []
+    for zz in (z, round(z, 2), round(z, 3)):
+        for g, sa, sb in ((gap, round(sd_a, 2), round(sd_b, 2)),):
+            if g <= 0:
+                continue
+            # the same formula with the page's rounded inputs: confidence chosen so that its quantile is zz
+            vals.append(required_poll_size(g, sa, sb, households=households, confidence=float(norm.cdf(zz)),
+                                           poll_weight=w))
+    return {"本页表中保留两位小数的数字和查表所得的 z 值": (min(vals), max(vals))} if vals else {}
+
+
+@exercise("xiamen-127-5", lesson=LESSON, variable="ans_xm5", kind="apply", answer="int",
+          prompt_zh="若要以{confidence:.0%}的把握，让真实成绩第一、第二的两个虚构单位在一次民意测评后不颠倒名次，"
+                    "每个单位至少要调查多少户？用正态近似并考虑有限总体校正：两单位综合成绩之差的标准差为 "
+                    "w × √((σa² + σb²)/n × (N − n)/(N − 1))，其中 w 为民意测评权重，σa、σb 为两个社区住户评分的"
+                    "标准差，N 为每个社区的住户数；要求真实差距不小于这个标准差的 z 倍（z 为标准正态分布在"
+                    "{confidence:.0%}处的分位数）。所需数据见第四节的表（真实成绩与住户评分标准差）。",
+          hint_zh="差距取两者的真实综合成绩之差；标准差取两个社区住户评分的标准差；民意测评在综合成绩中的权重要乘进去。",
+          tol=0, params=XM5_PARAMS, unit="户", decimals_shown=2, accept=_xm5_from_page)
+def _xm5(n_units, households, seed, confidence, weights_source, w_self, w_peer, w_poll):
+    from govlib.evaluation import required_poll_size
+
+    gap, sd_a, sd_b, w, _ = _xm5_inputs(n_units, households, seed, weights_source, w_self, w_peer, w_poll)
+    return required_poll_size(gap, sd_a, sd_b, households=households, confidence=confidence, poll_weight=w)
 
 
 discussion(
@@ -94,11 +127,10 @@ discussion(
               "结合本课的模拟，谈谈这一设计的长处与风险：一个季度的成绩能否作为奖惩依据？"
               "如果由你来完善这套考评，你会调整什么（权重、抽样户数、评定方式、公示内容等），为什么？",
     rubric_zh=(
-        "能说明民意测评权重最大的用意：让居民的感受主导评价，约束组团单位“自说自话”，自评权重小使虚报自评分作用有限。",
-        "能用模拟结果说明抽样误差：真实差距小的单位名次常会颠倒，贴近表彰线或整改线的单位评定可能因抽样而改变。",
-        "能区分“排名靠前”与“确实更好”，指出一次测评的差距要与其波动幅度比较后再下结论。",
-        "能提出具体、可操作的改进并说明代价，例如扩大抽样户数、多季度滚动平均、设置“待定区间”、公布误差范围、"
-        "整改前复核等，并考虑基层的工作量。",
-        "能联系“三级督导”与“七分服务”的定位，说明考评是为改进服务而不是为排名而排名。",
+        "能说明民意测评权重最大的用意：让居民的感受主导评价，约束组团单位“自说自话”；自评权重小，虚报自评分的作用有限。",
+        "能用模拟结果说明抽样误差：真实差距小的单位名次常会颠倒，分数靠近表彰线或整改线的单位，其评定可能随抽样而变。",
+        "能区分“排名靠前”与“确实更好”：一次测评的差距要与其波动幅度比较后再下结论。",
+        "能提出具体、可操作的改进并说明代价，如扩大抽样户数、多季度滚动平均、设置“待定区间”复核、公布误差范围，并顾及基层的工作量。",
+        "能联系三级督导与“七分服务”的定位，说明考评是为改进服务，而不是为排名而排名。",
     ),
 )
