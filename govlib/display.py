@@ -62,6 +62,19 @@ def html_table(head: Sequence[str], rows: Iterable[Sequence[str]], *, caption: s
     return HTML(f'<table class="{_esc(classes)}">{cap}<thead>{h}</thead><tbody>{body}</tbody></table>', plain)
 
 
+def cite_link(fig_id: str, *, register: Register | None = None) -> str:
+    """A figure's citation as HTML, linked to its article in the course bibliography page.
+
+    The link points at ``references.html#ref-<source>`` at the site root (see
+    :mod:`govlib.reference`); the text is :meth:`Register.cite`.
+    """
+    from govlib.reference import reference_href
+
+    reg = register or load_register()
+    src = reg.figure(fig_id).source
+    return f'<a class="gv-cite" href="{_esc(reference_href(src))}">{_esc(reg.cite(fig_id))}</a>'
+
+
 def fig_span(fig_id: str, *, register: Register | None = None) -> str:
     """The HTML span of one figure, in its published wording."""
     reg = register or load_register()
@@ -107,7 +120,7 @@ def say(template: str, register: Register | None = None, **figs: str) -> HTML:
         if field:
             fid = figs[field]
             parts.append(fig_span(fid, register=reg) + f'<sup class="gv-ref">[{marks[fid]}]</sup>')
-    refs = "".join(f"<li>[{marks[f]}] {_esc(reg.cite(f))}</li>" for f in order)
+    refs = "".join(f"<li>[{marks[f]}] {cite_link(f, register=reg)}</li>" for f in order)
     body = f'<div class="gv-say"><p>{"".join(parts)}</p><ul class="gv-cites" style="list-style:none;padding-left:0;font-size:0.85em;color:#555">{refs}</ul></div>'
     plain = template.format(**{k: reg.figure(v).text for k, v in figs.items()})
     return HTML(body, plain)
@@ -139,7 +152,9 @@ def figure_table(ids: Iterable[str], *, register: Register | None = None,
             if c == "text":
                 cells.append(fig_span(fid, register=reg))
             elif c == "cite":
-                cells.append(_esc(reg.cite(fid)))
+                cells.append(cite_link(fid, register=reg))
+            elif c == "id":
+                cells.append(f"<code>{_esc(fid)}</code>")
             else:
                 cells.append(_esc(getattr(f, c)))
         rows.append(cells)
@@ -165,11 +180,17 @@ def sources_table(*, register: Register | None = None) -> HTML:
     rows = []
     for rec in reg.sources.to_dict("records"):
         s = reg.source(rec["id"])
-        title = s["title"] or "（原文未载题名）"
+        title = _esc(s["title"] or "（原文未载题名）")
+        if s["title"] and not any("\u4e00" <= ch <= "\u9fff" for ch in s["title"]):
+            title = f'<span lang="en">{title}</span>（原文只印英文题名，中文意思见参考文献页）'
         venue = "；".join(x for x in (s["venue"], s["issue"]) if x) or "—"
-        cells = [s["id"], s["short_zh"], s["authors"] or "（未署名）", title, venue,
-                 s["year"] or "—", s["place"], s["script"], str(len(reg.ids(s["id"])))]
-        rows.append([_esc(c) for c in cells])
+        if venue.upper().startswith("ISSN"):
+            venue = "刊名未印（国际标准连续出版物号" + venue[4:].strip().replace("；", "）；", 1)
+            venue = venue if "）" in venue else venue + "）"
+        cells = [f"<code>{_esc(s['id'])}</code>", _esc(s["short_zh"]), _esc(s["authors"] or "（未署名）"), title,
+                 _esc(venue), _esc(s["year"] or "—"), _esc(s["place"]), _esc(s["script"]),
+                 _esc(str(len(reg.ids(s["id"]))))]
+        rows.append(cells)
     return html_table(heads, rows, plain=f"<{len(rows)} sources>")
 
 
@@ -182,6 +203,27 @@ def cites(ids: Iterable[str], *, register: Register | None = None) -> str:
         if c not in seen:
             seen.append(c)
     return "；".join(seen)
+
+
+def collapsible(summary: str, body, *, open: bool = False) -> HTML:
+    """A ``<details>`` box: the summary line always shows, the body unfolds on a click.
+
+    The body stays in the page (printing, search and the student edition keep
+    it), so collapsing never hides what an exercise needs.
+
+    Parameters
+    ----------
+    summary : str
+        The always-visible line (escaped).
+    body : HTML or str
+        An :class:`HTML` fragment (kept as is) or plain text (escaped).
+    open : bool
+        Start unfolded.
+    """
+    inner = body.html if isinstance(body, HTML) else f"<p>{_esc(body)}</p>"
+    flag = " open" if open else ""
+    return HTML(f'<details class="gv-details"{flag}><summary>{_esc(summary)}</summary>{inner}</details>',
+                summary)
 
 
 def note(text: str, *, kind: str = "info") -> HTML:
