@@ -12,6 +12,7 @@ All text that reaches HTML is escaped.
 from __future__ import annotations
 
 import html
+import re
 import string
 from collections.abc import Iterable, Sequence
 
@@ -70,9 +71,15 @@ def cite_link(fig_id: str, *, register: Register | None = None) -> str:
     """
     from govlib.reference import reference_href
 
+    from govlib.data import derived_ids
+
     reg = register or load_register()
-    src = reg.figure(fig_id).source
-    return f'<a class="gv-cite" href="{_esc(reference_href(src))}">{_esc(reg.cite(fig_id))}</a>'
+    fig = reg.figure(fig_id)
+    text = _esc(reg.cite(fig_id))
+    if fig.derived:  # the ids a derived figure is computed from are code, shown as such
+        for did in sorted(set(derived_ids(fig.derived_from)), key=len, reverse=True):
+            text = re.sub(rf"(?<![\w-]){re.escape(_esc(did))}(?![\w-])", f"<code>{_esc(did)}</code>", text)
+    return f'<a class="gv-cite" href="{_esc(reference_href(fig.source))}">{text}</a>'
 
 
 def fig_span(fig_id: str, *, register: Register | None = None) -> str:
@@ -224,6 +231,37 @@ def collapsible(summary: str, body, *, open: bool = False) -> HTML:
     flag = " open" if open else ""
     return HTML(f'<details class="gv-details"{flag}><summary>{_esc(summary)}</summary>{inner}</details>',
                 summary)
+
+
+def code_frame(df, *, code_columns: Sequence[str] = (), code_headers: Sequence[str] = (),
+               caption: str | None = None, index: bool = False) -> HTML:
+    """A DataFrame as a ``gv-table`` whose identifier cells and headers are shown as code.
+
+    Identifiers a student types in a notebook (item ids, figure ids) are not
+    words of the page: they are set in ``<code>`` like any other code.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    code_columns : sequence of str
+        Columns whose cells are identifiers.
+    code_headers : sequence of str
+        Column headers that are identifiers.
+    caption : str, optional
+    index : bool
+        Show the index as a first column.
+    """
+    frame = df.reset_index() if index else df
+    cols = list(frame.columns)
+    head = [f"<code>{_esc(c)}</code>" if c in code_headers else _esc(c) for c in cols]
+    rows = []
+    for rec in frame.itertuples(index=False):
+        rows.append([f"<code>{_esc(v)}</code>" if c in code_columns else _esc(v) for c, v in zip(cols, rec)])
+    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
+    h = "<tr>" + "".join(f"<th>{x}</th>" for x in head) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return HTML(f'<table class="gv-table">{cap}<thead>{h}</thead><tbody>{body}</tbody></table>',
+                frame.to_string())
 
 
 def note(text: str, *, kind: str = "info") -> HTML:
