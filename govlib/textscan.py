@@ -32,6 +32,7 @@ ALLOWED: dict[str, str] = {
     "Jupyter": "同上",
     "Python": "课程所用编程语言的名字",
     "OpenCC": "繁体版所用转换工具的名字",
+    "ipynb": "页首下载链接里笔记本文件的扩展名",
 }
 
 _SKIP_TAGS = {"script", "style", "head", "code", "pre", "svg", "math", "title"}

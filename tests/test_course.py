@@ -240,3 +240,20 @@ def test_charts_are_embedded_and_render(course):
     pngs = re.findall(r"data:image/png;base64,", page)
     assert len(pngs) >= 3
     assert "Glyph" not in page and "missing from font" not in page
+
+
+#: strings the publish branch removes (chart alt text, papermill's injected cell label); not lesson content
+_PUBLISH_OWNED = ("No description has been provided for this image", "# Parameters")
+
+
+def test_no_english_words_on_chinese_pages_outside_code(course):
+    from govlib.textscan import visible_english
+
+    found = {}
+    for page in _pages(course / "lessons", "*.html"):
+        if "zh-Hant" in page.name:
+            continue
+        words = visible_english(page.read_text(encoding="utf-8"), ignore=_PUBLISH_OWNED)
+        if words:
+            found[page.relative_to(course).as_posix()] = dict(words.most_common(8))
+    assert not found, f"English words outside code cells: {found}"

@@ -91,8 +91,8 @@ def choose_grid_count(total: int, low: float, high: float) -> tuple[int, bool]:
     --------
     >>> choose_grid_count(800, 300, 500)   # 2 grids of 400
     (2, True)
-    >>> choose_grid_count(550, 300, 500)   # 1 grid is too big, 2 are too small
-    (1, False)
+    >>> choose_grid_count(550, 300, 500)   # 1 grid is 50 too big, 2 grids are 25 too small each
+    (2, False)
     """
     if total <= 0:
         raise ParameterError(f"the units add up to {total}; there is nothing to divide into grids")
