@@ -6,8 +6,9 @@ output or developer notes slip in easily through tables and printed values.
 page, skipping what a reader does not see or is meant to see as code:
 
 - ``<script>``, ``<style>``, ``<head>`` and attributes (alt text, titles);
-- code: ``<code>``, ``<pre>`` and the input area of every code cell
-  (``jp-InputArea``), i.e. the lines a student types or runs;
+- code: ``<code>``, ``<pre>`` and the editor of every code cell
+  (``jp-CodeMirrorEditor``, ``highlight``), i.e. the lines a student types
+  or runs — markdown cells sit in an input area too, and *are* scanned;
 - text marked ``lang="en"`` (a published English title quoted verbatim,
   explained next to it in Chinese).
 
@@ -36,7 +37,7 @@ ALLOWED: dict[str, str] = {
 }
 
 _SKIP_TAGS = {"script", "style", "head", "code", "pre", "svg", "math", "title"}
-_SKIP_CLASSES = ("jp-InputArea", "jp-InputPrompt", "jp-OutputPrompt")
+_SKIP_CLASSES = {"jp-CodeMirrorEditor", "highlight", "jp-InputPrompt", "jp-OutputPrompt"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z_'’-]*[A-Za-z]")
 
@@ -52,8 +53,8 @@ class _Visible(HTMLParser):
         if tag in _VOID:
             return
         a = dict(attrs)
-        classes = a.get("class") or ""
-        hide = (tag in _SKIP_TAGS or any(c in classes for c in _SKIP_CLASSES)
+        classes = set((a.get("class") or "").split())
+        hide = (tag in _SKIP_TAGS or bool(classes & _SKIP_CLASSES)
                 or (a.get("lang") or "").lower().startswith("en"))
         self.stack.append(hide)
         self.skip += hide
