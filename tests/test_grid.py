@@ -471,3 +471,10 @@ def test_choose_grid_count_by_hand():
 
 def test_zh_columns_gives_chinese_headings():
     assert list(zh_columns(_villages(1, 2)).columns) == ["单元名称", "户数"]
+
+
+def test_cut_grids_splits_only_the_village_that_needs_it():
+    # 村1 (400) is a grid on its own; only 村2 (900 > 500) must be cut, into 450 + 450.
+    plan = cut_grids(_villages(400, 900), _Rule(300, 500))
+    assert plan.grids["合计"].tolist() == [400, 450, 450]
+    assert plan.split_units["单元"].tolist() == ["村2"]

@@ -5,18 +5,18 @@ households, or of villager groups, per grid) and *broke the old villager-group
 boundaries* to do it, so that every household falls in some grid (seamless
 coverage).  :func:`cut_grids` models that procedure:
 
-1. add up the units (villages, compounds) in their order along the street or
-   across the township — the households form one line;
-2. choose the number of grids ``k``: the whole numbers with
-   ``total / high <= k <= total / low`` keep every grid inside the rule; among
-   them take the one whose mean grid size is closest to the middle of the
-   range (ties: fewer grids).  When no such ``k`` exists (e.g. the total lies
-   below ``low``), take the ``k`` whose mean size is closest to the range and
-   flag the grids that break it;
-3. cut the line into ``k`` grids as equal as whole units of the rule's column
-   allow (sizes differ by at most one household or group);
-4. move each cut to the nearest unit boundary when the two grids it separates
-   stay inside the rule — so a village is split only when the rule needs it.
+1. walk along the units in their order (the households form one line);
+2. a *stretch* between two village boundaries can hold ``m`` grids when
+   ``total / high <= m <= total / low``; it is cut into ``m`` nearly equal
+   grids, which splits villages at ``m - 1`` places (a stretch of whole
+   villages that fits the rule needs no split);
+3. choose the stretches (exact dynamic programming over village
+   boundaries) so that, in order, the fewest villages are split and grid
+   sizes stay closest to the middle of the range — villages are cut only
+   where the rule leaves no other way;
+4. when no choice keeps every grid inside the rule (e.g. all units add up
+   to less than ``low``), cut the whole line into the number of grids
+   :func:`choose_grid_count` gives and flag the grids that break it.
 
 Every household is placed; units cut by a grid boundary are listed with the
 part that goes to each grid.  The whole-unit method of
@@ -110,20 +110,62 @@ def choose_grid_count(total: int, low: float, high: float) -> tuple[int, bool]:
     return min(cands, key=lambda k: (miss(k), k)), False
 
 
-def _snap(cuts: list[int], bounds: list[int], total: int, low: float, high: float) -> list[int]:
-    """Move each cut to the nearest unit boundary if neighbouring grids stay within [low, high]."""
-    cuts = list(cuts)
-    bset = sorted(set(bounds))
-    for i, c in enumerate(cuts):
-        if c in bset:
-            continue
-        left = cuts[i - 1] if i else 0
-        right = cuts[i + 1] if i + 1 < len(cuts) else total
-        for b in sorted(bset, key=lambda b: (abs(b - c), b)):
-            if left < b < right and low <= b - left <= high and low <= right - b <= high:
-                cuts[i] = b
-                break
-    return cuts
+def _equal_cuts(start: int, total: int, m: int) -> list[int]:
+    """Edges cutting [start, start + total) into m nearly equal whole parts (first ones larger)."""
+    base, extra = divmod(total, m)
+    out, acc = [], start
+    for g in range(m - 1):
+        acc += base + (1 if g < extra else 0)
+        out.append(acc)
+    return out
+
+
+def _stretch_grids(total: int, low: float, high: float) -> int | None:
+    """The fewest grids a stretch of *total* can form within [low, high], or None."""
+    if total <= 0:
+        return None
+    m = max(1, math.ceil(total / high))
+    return m if total / m >= low else None
+
+
+def _plan_edges(h: list[int], low: float, high: float) -> list[int]:
+    """Grid edges (positions on the household line, 0 … total) for units *h*.
+
+    Dynamic programming over village boundaries: minimise (villages split,
+    squared deviation of grid sizes from the middle of the range).
+    """
+    n = len(h)
+    prefix = [0]
+    for x in h:
+        prefix.append(prefix[-1] + x)
+    total = prefix[-1]
+    target = (low + high) / 2
+    inf = (math.inf, math.inf)
+    best = [(0, 0.0)] + [inf] * n
+    back = [(-1, 0)] * (n + 1)
+    for j in range(1, n + 1):
+        for i in range(j):
+            if best[i] == inf:
+                continue
+            span = prefix[j] - prefix[i]
+            m = _stretch_grids(span, low, high)
+            if m is None:
+                continue
+            cand = (best[i][0] + m - 1, best[i][1] + m * (span / m - target) ** 2)
+            if cand < best[j]:
+                best[j], back[j] = cand, (i, m)
+    if best[n] == inf:  # no plan keeps every grid in the rule: cut the whole line evenly, flag the grids
+        k, _ = choose_grid_count(total, low, high)
+        return [0, *_equal_cuts(0, total, k), total]
+    edges, j = [total], n
+    while j > 0:
+        i, m = back[j]
+        edges.extend(reversed(_equal_cuts(prefix[i], prefix[j] - prefix[i], m)))
+        edges.append(prefix[i])
+        j = i
+    return edges[::-1]
+
+
 
 
 def cut_grids(units: pd.DataFrame, rule: GridRule, *, name_col: str = "name", table: str = "units") -> CutPlan:
@@ -167,23 +209,14 @@ def cut_grids(units: pd.DataFrame, rule: GridRule, *, name_col: str = "name", ta
     h = [int(x) for x in df[c]]
     names = df[name_col].astype(str).tolist()
     total = sum(h)
-    k, _ = choose_grid_count(total, rule.low, rule.high)
-    base, extra = divmod(total, k)
-    sizes = [base + (1 if g < extra else 0) for g in range(k)]
-    cuts, acc = [], 0
-    for s in sizes[:-1]:
-        acc += s
-        cuts.append(acc)
-    bounds, acc = [], 0
-    for x in h[:-1]:
-        acc += x
-        bounds.append(acc)
-    cuts = _snap(cuts, bounds, total, rule.low, rule.high)
-    edges = [0, *cuts, total]
+    if total <= 0:
+        raise ParameterError(f"the units add up to {total}; there is nothing to divide into grids")
+    edges = _plan_edges(h, rule.low, rule.high)
     pieces, starts, acc = [], [], 0
     for x in h:
         starts.append(acc)
         acc += x
+    k = len(edges) - 1
     for g in range(k):
         a, b = edges[g], edges[g + 1]
         for i, (s0, x) in enumerate(zip(starts, h)):
