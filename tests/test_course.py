@@ -267,3 +267,18 @@ def test_no_english_words_on_chinese_pages_outside_code(course):
         if words:
             found[page.relative_to(course).as_posix()] = dict(words.most_common(8))
     assert not found, f"English words outside code cells: {found}"
+
+
+def test_every_intro_set_shows_the_figures_its_exercises_use(course, syllabus):
+    """练习1–4 of the intro read the register: every parameter set's student page must still show those rows."""
+    from govlib.data import load_register
+
+    reg = load_register()
+    figs = reg.figures
+    needed = {"xm-weight-peer", "xm-weight-poll", "qz-enforcement-inefficient-over60"}
+    needed |= set(figs.loc[(figs["source"] == "chengdu") & (figs["qualifier"] == "date"), "id"])
+    for name in syllabus.lesson("intro").params:
+        page = (course / "lessons" / "intro" / name / "student.html").read_text(encoding="utf-8")
+        shown = {m.group(1) for m in SPAN.finditer(page)}
+        assert needed <= shown, f"intro/{name} hides {sorted(needed - shown)}"
+        assert "本页参数" in page  # the set's Chinese description is on the page
