@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "setup": ("govlib.lesson", "setup"),
+    "set_description": ("govlib.lesson", "set_description"),
     "figure": ("govlib.data", "figure"),
     "cite": ("govlib.data", "cite"),
     "load_register": ("govlib.data", "load_register"),

@@ -12,6 +12,7 @@ All text that reaches HTML is escaped.
 from __future__ import annotations
 
 import html
+import re
 import string
 from collections.abc import Iterable, Sequence
 
@@ -62,6 +63,25 @@ def html_table(head: Sequence[str], rows: Iterable[Sequence[str]], *, caption: s
     return HTML(f'<table class="{_esc(classes)}">{cap}<thead>{h}</thead><tbody>{body}</tbody></table>', plain)
 
 
+def cite_link(fig_id: str, *, register: Register | None = None) -> str:
+    """A figure's citation as HTML, linked to its article in the course bibliography page.
+
+    The link points at ``references.html#ref-<source>`` at the site root (see
+    :mod:`govlib.reference`); the text is :meth:`Register.cite`.
+    """
+    from govlib.reference import reference_href
+
+    from govlib.data import derived_ids
+
+    reg = register or load_register()
+    fig = reg.figure(fig_id)
+    text = _esc(reg.cite(fig_id))
+    if fig.derived:  # the ids a derived figure is computed from are code, shown as such
+        for did in sorted(set(derived_ids(fig.derived_from)), key=len, reverse=True):
+            text = re.sub(rf"(?<![\w-]){re.escape(_esc(did))}(?![\w-])", f"<code>{_esc(did)}</code>", text)
+    return f'<a class="gv-cite" href="{_esc(reference_href(fig.source))}">{text}</a>'
+
+
 def fig_span(fig_id: str, *, register: Register | None = None) -> str:
     """The HTML span of one figure, in its published wording."""
     reg = register or load_register()
@@ -107,7 +127,7 @@ def say(template: str, register: Register | None = None, **figs: str) -> HTML:
         if field:
             fid = figs[field]
             parts.append(fig_span(fid, register=reg) + f'<sup class="gv-ref">[{marks[fid]}]</sup>')
-    refs = "".join(f"<li>[{marks[f]}] {_esc(reg.cite(f))}</li>" for f in order)
+    refs = "".join(f"<li>[{marks[f]}] {cite_link(f, register=reg)}</li>" for f in order)
     body = f'<div class="gv-say"><p>{"".join(parts)}</p><ul class="gv-cites" style="list-style:none;padding-left:0;font-size:0.85em;color:#555">{refs}</ul></div>'
     plain = template.format(**{k: reg.figure(v).text for k, v in figs.items()})
     return HTML(body, plain)
@@ -139,7 +159,9 @@ def figure_table(ids: Iterable[str], *, register: Register | None = None,
             if c == "text":
                 cells.append(fig_span(fid, register=reg))
             elif c == "cite":
-                cells.append(_esc(reg.cite(fid)))
+                cells.append(cite_link(fid, register=reg))
+            elif c == "id":
+                cells.append(f"<code>{_esc(fid)}</code>")
             else:
                 cells.append(_esc(getattr(f, c)))
         rows.append(cells)
@@ -165,11 +187,17 @@ def sources_table(*, register: Register | None = None) -> HTML:
     rows = []
     for rec in reg.sources.to_dict("records"):
         s = reg.source(rec["id"])
-        title = s["title"] or "（原文未载题名）"
+        title = _esc(s["title"] or "（原文未载题名）")
+        if s["title"] and not any("\u4e00" <= ch <= "\u9fff" for ch in s["title"]):
+            title = f'<span lang="en">{title}</span>（原文只印英文题名，中文意思见参考文献页）'
         venue = "；".join(x for x in (s["venue"], s["issue"]) if x) or "—"
-        cells = [s["id"], s["short_zh"], s["authors"] or "（未署名）", title, venue,
-                 s["year"] or "—", s["place"], s["script"], str(len(reg.ids(s["id"])))]
-        rows.append([_esc(c) for c in cells])
+        if venue.upper().startswith("ISSN"):
+            venue = "刊名未印（国际标准连续出版物号" + venue[4:].strip().replace("；", "）；", 1)
+            venue = venue if "）" in venue else venue + "）"
+        cells = [f"<code>{_esc(s['id'])}</code>", _esc(s["short_zh"]), _esc(s["authors"] or "（未署名）"), title,
+                 _esc(venue), _esc(s["year"] or "—"), _esc(s["place"]), _esc(s["script"]),
+                 _esc(str(len(reg.ids(s["id"]))))]
+        rows.append(cells)
     return html_table(heads, rows, plain=f"<{len(rows)} sources>")
 
 
@@ -182,6 +210,58 @@ def cites(ids: Iterable[str], *, register: Register | None = None) -> str:
         if c not in seen:
             seen.append(c)
     return "；".join(seen)
+
+
+def collapsible(summary: str, body, *, open: bool = False) -> HTML:
+    """A ``<details>`` box: the summary line always shows, the body unfolds on a click.
+
+    The body stays in the page (printing, search and the student edition keep
+    it), so collapsing never hides what an exercise needs.
+
+    Parameters
+    ----------
+    summary : str
+        The always-visible line (escaped).
+    body : HTML or str
+        An :class:`HTML` fragment (kept as is) or plain text (escaped).
+    open : bool
+        Start unfolded.
+    """
+    inner = body.html if isinstance(body, HTML) else f"<p>{_esc(body)}</p>"
+    flag = " open" if open else ""
+    return HTML(f'<details class="gv-details"{flag}><summary>{_esc(summary)}</summary>{inner}</details>',
+                summary)
+
+
+def code_frame(df, *, code_columns: Sequence[str] = (), code_headers: Sequence[str] = (),
+               caption: str | None = None, index: bool = False) -> HTML:
+    """A DataFrame as a ``gv-table`` whose identifier cells and headers are shown as code.
+
+    Identifiers a student types in a notebook (item ids, figure ids) are not
+    words of the page: they are set in ``<code>`` like any other code.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    code_columns : sequence of str
+        Columns whose cells are identifiers.
+    code_headers : sequence of str
+        Column headers that are identifiers.
+    caption : str, optional
+    index : bool
+        Show the index as a first column.
+    """
+    frame = df.reset_index() if index else df
+    cols = list(frame.columns)
+    head = [f"<code>{_esc(c)}</code>" if c in code_headers else _esc(c) for c in cols]
+    rows = []
+    for rec in frame.itertuples(index=False):
+        rows.append([f"<code>{_esc(v)}</code>" if c in code_columns else _esc(v) for c, v in zip(cols, rec)])
+    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
+    h = "<tr>" + "".join(f"<th>{x}</th>" for x in head) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return HTML(f'<table class="gv-table">{cap}<thead>{h}</thead><tbody>{body}</tbody></table>',
+                frame.to_string())
 
 
 def note(text: str, *, kind: str = "info") -> HTML:

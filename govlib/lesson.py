@@ -42,3 +42,42 @@ def setup(*, theme: bool = True) -> None:
     )
     ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
     ip.run_line_magic("config", "InlineBackend.rc = {'figure.dpi': 110}")
+
+
+def set_description(lesson_id: str, values, *, syllabus=None):
+    """A note naming the parameter set this page was built with and what it changes.
+
+    The set is recognised from the notebook's own parameter values
+    (:meth:`govlib.syllabus.Lesson.set_for`), and its Chinese description
+    is read from ``descriptions_zh`` in ``course/course.yml``.
+
+    Parameters
+    ----------
+    lesson_id : str
+        The lesson's id in the syllabus (``"intro"``).
+    values : mapping
+        The notebook's parameter values; pass ``globals()``.
+    syllabus : path or Syllabus, optional
+        Default ``course/course.yml``.
+
+    Returns
+    -------
+    govlib.display.HTML
+        A note box: 本页参数版本 + description (default set: 默认版本).
+
+    Raises
+    ------
+    KeyError
+        When the syllabus has no lesson *lesson_id*.
+    """
+    from govlib.display import note
+    from govlib.syllabus import Syllabus, load_syllabus
+
+    syl = syllabus if isinstance(syllabus, Syllabus) else load_syllabus(syllabus, check_notebooks=False)
+    les = syl.lesson(lesson_id)
+    name = les.set_for(values)
+    text = les.description(name) or "（课程大纲未给出说明）"
+    which = "默认版本" if name == "default" else "变体版本"
+    others = len(les.params) - 1
+    tail = f"本课另有 {others} 个参数版本，说明见课程首页。" if others else ""
+    return note(f"本页参数：{which}。{text}{tail}")

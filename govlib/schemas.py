@@ -41,7 +41,7 @@ FIGURE_COLUMNS = [
 #: the columns of data/sources.csv, in order
 SOURCE_COLUMNS = [
     "id", "prefix", "short_zh", "authors", "affiliation", "title", "venue", "issue",
-    "year", "date", "place", "script", "seed", "note",
+    "year", "date", "place", "script", "seed", "note", "bib_note_zh",
 ]
 
 NodeKind = Literal[

@@ -16,6 +16,9 @@ Format::
         params:
           default: {}                  # required; may be empty (notebook defaults)
           brief: {show_register: false}
+        descriptions_zh:               # one Chinese sentence per parameter set:
+          default: 登记表全部展开。     # what it changes and what to compare
+          brief: 登记表默认收起。
 
 Notebook paths (and ``depends``) are relative to the repository root, which
 is the parent of the folder holding the syllabus (``course/course.yml`` ->
@@ -33,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, StrictStr,
-                      ValidationError, field_validator)
+                      ValidationError, field_validator, model_validator)
 
 from govlib import paths
 from govlib.errors import DataError, Problem, display_path
@@ -62,6 +65,13 @@ class Lesson(BaseModel):
     depends : list of str
         Other files (relative to the repository root) whose content the lesson
         reads; a change to one re-executes the lesson.
+    descriptions_zh : dict
+        Parameter-set name -> one Chinese sentence saying what the set changes
+        and what to compare with the default.  Optional per lesson (fixture
+        courses omit it); when given, every key must name a parameter set and
+        every text must be non-blank Chinese.  The course's own syllabus gives
+        one for every set (checked by the tests).  Read it with
+        :meth:`description`.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -73,6 +83,7 @@ class Lesson(BaseModel):
     minutes: StrictInt = Field(gt=0, le=600)
     params: dict[str, Any]
     depends: list[StrictStr] = Field(default_factory=list)
+    descriptions_zh: dict[str, StrictStr] = Field(default_factory=dict)
 
     @field_validator("title_zh")
     @classmethod
@@ -122,6 +133,57 @@ class Lesson(BaseModel):
             if pp.is_absolute() or ".." in pp.parts:
                 raise ValueError(f"{p!r} must be a path relative to the repository root, without '..'")
         return v
+
+    @model_validator(mode="after")
+    def _descriptions(self):
+        import re
+
+        for name, text in self.descriptions_zh.items():
+            if name not in self.params:
+                raise ValueError(f"descriptions_zh names '{name}', which is not a parameter set of this lesson "
+                                 f"(sets: {', '.join(self.set_names())})")
+            if not text.strip():
+                raise ValueError(f"descriptions_zh › {name} is blank")
+            if not re.search(r"[\u4e00-\u9fff]", text):
+                raise ValueError(f"descriptions_zh › {name} must be written in Chinese, got {text!r}")
+        self.descriptions_zh = {k: v.strip() for k, v in self.descriptions_zh.items()}
+        return self
+
+    def description(self, set_name: str) -> str:
+        """The Chinese description of a parameter set ('' when the syllabus gives none).
+
+        Raises
+        ------
+        KeyError
+            When *set_name* is not a parameter set of this lesson.
+        """
+        if set_name not in self.params:
+            raise KeyError(set_name)
+        return self.descriptions_zh.get(set_name, "")
+
+    def set_for(self, values) -> str:
+        """Which parameter set a run used, from the parameter values the notebook holds.
+
+        A set matches when every value it overrides equals the notebook's
+        value; among matching sets the one overriding most parameters wins
+        (``default`` overrides none, so it matches when no other set does).
+
+        Parameters
+        ----------
+        values : mapping
+            Parameter name -> value, e.g. ``globals()`` of the notebook.
+
+        Returns
+        -------
+        str
+            The set name (``default`` when none of the variants match).
+        """
+        best, best_n = "default", -1
+        for name in self.set_names():
+            over = self.params[name]
+            if all(k in values and values[k] == v for k, v in over.items()) and len(over) > best_n:
+                best, best_n = name, len(over)
+        return best
 
     def set_names(self) -> list[str]:
         """Parameter-set names, ``default`` first, then as written."""

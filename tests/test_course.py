@@ -280,3 +280,45 @@ def test_every_exercise_is_answerable_from_its_student_page(course, syllabus):
                 problems += [f"{lesson.id}/{name}: {p}" for p in found]
     assert problems == []
     assert KNOWN_UNANSWERABLE <= failing, f"now answerable, remove from KNOWN_UNANSWERABLE: {KNOWN_UNANSWERABLE - failing}"
+
+
+#: strings the publish branch removes (chart alt text, papermill's injected cell label); not lesson content
+_PUBLISH_OWNED = ("No description has been provided for this image", "# Parameters")
+#: English in exercise prompts and solutions, which the exercises branch rewrites; delete on merge
+_EXERCISES_OWNED = (
+    "请填写文章编号（pujiang、xiamen、yihe、chengdu、quanzhou 之一）",
+    "限定方式（qualifier）是什么？可选：exact、over、at_least、under、approx、range、verbal_approx、verbal_over、rank、date",
+    "（登记编号 cd-over-three-years），登记表把它的限定方式记为 over（超过）", "回答 True 或 False",
+    "克朗巴赫 alpha 系数", "的 alpha 系数", "alpha 偏低", "alpha 本身")
+_EXERCISES_OWNED_WORDS = {"quanzhou-practice": {"name", "households", "groups", "reason"}}  # solution of 练习3
+
+
+def test_no_english_words_on_chinese_pages_outside_code(course):
+    from govlib.textscan import ALLOWED, visible_english
+
+    found = {}
+    for page in _pages(course / "lessons", "*.html"):
+        if "zh-Hant" in page.name:
+            continue
+        lesson = page.relative_to(course / "lessons").parts[0]
+        allowed = set(ALLOWED) | _EXERCISES_OWNED_WORDS.get(lesson, set())
+        words = visible_english(page.read_text(encoding="utf-8"), allowed=allowed,
+                                ignore=_PUBLISH_OWNED + _EXERCISES_OWNED)
+        if words:
+            found[page.relative_to(course).as_posix()] = dict(words.most_common(8))
+    assert not found, f"English words outside code cells: {found}"
+
+
+def test_every_intro_set_shows_the_figures_its_exercises_use(course, syllabus):
+    """练习1–4 of the intro read the register: every parameter set's student page must still show those rows."""
+    from govlib.data import load_register
+
+    reg = load_register()
+    figs = reg.figures
+    needed = {"xm-weight-peer", "xm-weight-poll", "qz-enforcement-inefficient-over60"}
+    needed |= set(figs.loc[(figs["source"] == "chengdu") & (figs["qualifier"] == "date"), "id"])
+    for name in syllabus.lesson("intro").params:
+        page = (course / "lessons" / "intro" / name / "student.html").read_text(encoding="utf-8")
+        shown = {m.group(1) for m in SPAN.finditer(page)}
+        assert needed <= shown, f"intro/{name} hides {sorted(needed - shown)}"
+        assert "本页参数" in page  # the set's Chinese description is on the page

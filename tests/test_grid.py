@@ -411,3 +411,70 @@ def test_hypothetical_units_bad_input():
         grid.hypothetical_units(0, seed=1)
     with pytest.raises(ParameterError, match="n_large"):
         grid.hypothetical_units(3, seed=1, n_large=4, rule=grid.unit_grid_rule())
+
+
+# ----------------------------------------------------------------------------- the article's procedure
+
+from govlib.grid import choose_grid_count, cut_grids, zh_columns  # noqa: E402
+from govlib.grid.rule import GridRule as _Rule  # noqa: E402
+
+
+def _villages(*hh):
+    return pd.DataFrame({"name": [f"村{i + 1}" for i in range(len(hh))], "households": list(hh)})
+
+
+def test_cut_grids_splits_a_village_when_the_rule_needs_it():
+    # 750 households, 300–500 per grid: only 2 grids fit (750/500=1.5 → 2, 750/300=2.5 → 2), 375 each;
+    # the cut at 375 falls inside 村2 (households 251–500), and moving it to 250 or 500 breaks the rule.
+    plan = cut_grids(_villages(250, 250, 250), _Rule(300, 500))
+    assert plan.grids["合计"].tolist() == [375, 375]
+    assert plan.split_units.to_dict("records") == [{"单元": "村2", "单元合计": 250, "分入网格": "1、2",
+                                                    "各部分": "125 + 125"}]
+    assert plan.n_outside_rule == 0
+
+
+def test_cut_grids_keeps_villages_whole_when_a_boundary_fits():
+    # 1050 households → 3 grids of 350; cuts at 350 and 700 snap to the village boundaries 300 and 650
+    # (grids 300, 350, 400 all within 300–500), so no village is split.
+    plan = cut_grids(_villages(120, 180, 260, 90, 400), _Rule(300, 500))
+    assert plan.grids["合计"].tolist() == [300, 350, 400]
+    assert plan.grids["组成"].tolist() == ["村1、村2", "村3、村4", "村5"]
+    assert plan.split_units.empty
+
+
+def test_cut_grids_divides_a_village_above_the_limit():
+    # one village of 1200 households: 3 grids of 400 (1200/500 = 2.4 → at least 3; 1200/300 = 4 at most;
+    # 3 gives 400, the middle of the range)
+    plan = cut_grids(_villages(1200), _Rule(300, 500))
+    assert plan.grids["合计"].tolist() == [400, 400, 400]
+    assert plan.split_units["各部分"].tolist() == ["400 + 400 + 400"]
+
+
+def test_cut_grids_places_every_household_where_whole_villages_leave_some_out():
+    from govlib.grid import size_grids
+
+    units = _villages(250, 250, 250)
+    whole = size_grids(units, _Rule(300, 500))
+    assert whole.uncovered == 250  # whole villages: 500 + one village left out
+    cut = cut_grids(units, _Rule(300, 500))
+    assert cut.grids["合计"].sum() == 750
+
+
+def test_choose_grid_count_by_hand():
+    assert choose_grid_count(800, 300, 500) == (2, True)
+    assert choose_grid_count(1600, 300, 500) == (4, True)    # 4 × 400
+    assert choose_grid_count(550, 300, 500) == (2, False)    # 1 × 550 is 50 over; 2 × 275 is 25 under
+    assert choose_grid_count(200, 300, 500) == (1, False)    # fewer households than one grid needs
+    plan = cut_grids(_villages(100, 100), _Rule(300, 500))
+    assert plan.grids["符合规则"].tolist() == ["否"] and plan.n_outside_rule == 1
+
+
+def test_zh_columns_gives_chinese_headings():
+    assert list(zh_columns(_villages(1, 2)).columns) == ["单元名称", "户数"]
+
+
+def test_cut_grids_splits_only_the_village_that_needs_it():
+    # 村1 (400) is a grid on its own; only 村2 (900 > 500) must be cut, into 450 + 450.
+    plan = cut_grids(_villages(400, 900), _Rule(300, 500))
+    assert plan.grids["合计"].tolist() == [400, 450, 450]
+    assert plan.split_units["单元"].tolist() == ["村2"]

@@ -123,3 +123,30 @@ def test_lessons_table_is_escaped_html(course):
     assert "<li>理解参数 &amp; 版本</li>" in html and "15 分钟" in html
     assert "共 2 课，约 45 分钟" in html
     assert repr(t).startswith("1. 第一课")
+
+
+def test_course_order_and_a_chinese_description_for_every_parameter_set():
+    syl = load_syllabus()
+    ids = [les.id for les in syl.lessons]
+    assert ids[0] == "intro" and ids[-1] == "cross-case"
+    assert ids.index("quanzhou-survey") == len(ids) - 2  # survey after the cases, before the comparison
+    for les in syl.lessons:
+        for name in les.params:
+            text = les.description(name)
+            assert text and any("\u4e00" <= ch <= "\u9fff" for ch in text), (les.id, name)
+        for name, values in les.params.items():
+            assert les.set_for(values) == name, (les.id, name)
+
+
+def test_set_for_recognises_the_set_from_the_notebook_values():
+    les = load_syllabus().lesson("xiamen-127")
+    assert les.set_for({"vote_reading": "inclusive", "weights_source": "register"}) == "default"
+    assert les.set_for({"vote_reading": "exclusive", "weights_source": "register"}) == "exclusive-vote"
+    assert les.set_for({"vote_reading": "inclusive", "weights_source": "equal"}) == "equal-weights"
+
+
+def test_descriptions_must_name_a_set_and_be_chinese(course):
+    msg = _break(course, lambda d: d["lessons"][0].update(descriptions_zh={"nosuch": "没有这个参数集。"}))
+    assert "nosuch" in msg and "descriptions_zh" in msg
+    msg = _break(course, lambda d: d["lessons"][0].update(descriptions_zh={"default": "English only"}))
+    assert "Chinese" in msg

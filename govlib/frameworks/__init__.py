@@ -19,8 +19,9 @@ Examples
 """
 
 from govlib.frameworks.classdata import class_data, load_class_data, make_class_data, write_class_data
-from govlib.frameworks.crosscase import (CrossCase, case_distance, cell_table, count_at_least, distance_matrix,
-                                         draw_crosscase, emphasis, level_matrix, load_crosscase)
+from govlib.frameworks.crosscase import (CrossCase, case_distance, cell_table, count_at_least, disputed_cells,
+                                         distance_matrix, draw_crosscase, emphasis, level_matrix, level_rules_table,
+                                         level_summary, load_crosscase)
 from govlib.frameworks.diagram import KIND_STYLE, draw_framework, draw_ladder, ladder_steps, wrap_label
 from govlib.frameworks.instrument import (Instrument, check_community, communities, read_responses,
                                           validate_responses)
@@ -33,7 +34,7 @@ from govlib.frameworks.tree import (KIND_ZH, as_framework, as_node, count_kind, 
 __all__ = [
     "KIND_STYLE", "KIND_ZH", "CrossCase", "Instrument", "alpha_by_dimension", "as_framework", "as_node",
     "class_data",
-    "case_distance", "cell_table", "check_community", "communities", "community_scores",
+    "case_distance", "cell_table", "disputed_cells", "level_rules_table", "level_summary", "check_community", "communities", "community_scores",
     "compare_communities", "count_at_least", "count_kind", "cronbach_alpha", "distance_matrix",
     "draw_comparison", "draw_crosscase", "draw_framework", "draw_ladder", "draw_radar", "emphasis",
     "find_node", "iter_nodes", "ladder_steps", "leaves", "level_matrix", "load_class_data",

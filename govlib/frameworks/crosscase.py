@@ -14,9 +14,20 @@ a note or a locator and rebuild the lessons.  The file holds
 ``cases``
     A list of ``{id, label_zh, framework}``: ``id`` is a source id of
     ``data/sources.csv``; ``framework`` optionally names its framework file.
+``method_zh``
+    How the cells were coded, in Chinese (who read, in what order, what
+    counts as evidence).
+``level_rules``
+    Level number -> what a cell needs to reach that level (one Chinese
+    sentence per level, same keys as ``levels``).
+``framework_note_zh``
+    Which dimensions are borrowed from one article's own framework, and
+    what that does to the comparison.
 ``coding``
     ``case id -> dimension id -> {level, note_zh, locator}``, one cell for
-    every case and every dimension.
+    every case and every dimension.  A cell a second reading codes
+    differently also has ``second_reading: {level, note_zh}`` — the other
+    level and why; :func:`disputed_cells` lists them.
 
 :func:`load_crosscase` validates all of this (pydantic plus cross-checks) and
 raises one :class:`~govlib.errors.DataError` naming the file and the key path
@@ -67,6 +78,20 @@ class Case(BaseModel):
     framework: str | None = None
 
 
+class SecondReading(BaseModel):
+    """Another reader's level for a cell, and the reason (a visible disagreement)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    level: int
+    note_zh: str = Field(min_length=1, max_length=80)
+
+    @field_validator("note_zh")
+    @classmethod
+    def _blank(cls, v: str) -> str:
+        return _not_blank(v)
+
+
 class Cell(BaseModel):
     """The coding of one article on one dimension."""
 
@@ -75,6 +100,7 @@ class Cell(BaseModel):
     level: int
     note_zh: str = Field(min_length=1, max_length=60)
     locator: str = Field(min_length=1)
+    second_reading: SecondReading | None = None
 
     @field_validator("note_zh", "locator")
     @classmethod
@@ -89,6 +115,9 @@ class CrossCase(BaseModel):
 
     title_zh: str = Field(min_length=1)
     levels: dict[int, str]
+    method_zh: str = ""
+    level_rules: dict[int, str] = Field(default_factory=dict)
+    framework_note_zh: str = ""
     dimensions: list[Dimension] = Field(min_length=1)
     cases: list[Case] = Field(min_length=2)
     coding: dict[str, dict[str, Cell]]
@@ -195,6 +224,16 @@ def load_crosscase(path: str | Path = CROSSCASE_YAML) -> CrossCase:
             if cell.level not in cc.levels:
                 problems.append(Problem(shown, f"level must be one of {', '.join(map(str, sorted(cc.levels)))}",
                                         column=f"coding.{cid}.{did}.level", value=cell.level))
+            sr = cell.second_reading
+            if sr is not None and sr.level not in cc.levels:
+                problems.append(Problem(shown, f"level must be one of {', '.join(map(str, sorted(cc.levels)))}",
+                                        column=f"coding.{cid}.{did}.second_reading.level", value=sr.level))
+            elif sr is not None and sr.level == cell.level:
+                problems.append(Problem(shown, "a second reading must differ from the level (or be removed)",
+                                        column=f"coding.{cid}.{did}.second_reading.level", value=sr.level))
+    if cc.level_rules and sorted(cc.level_rules) != sorted(cc.levels):
+        problems.append(Problem(shown, "level_rules must define every level of levels, and only those",
+                                column="level_rules", value=sorted(cc.level_rules)))
     if problems:
         raise DataError(problems)
     return cc
@@ -253,6 +292,80 @@ def cell_table(cc: CrossCase | str | Path | None = None, *, case: str | None = N
                 rows.append({"案例": cc.label(cid), "维度": cc.label(did), "等级": cell.level,
                              "等级名称": cc.levels[cell.level], "要点": cell.note_zh, "出处": cell.locator})
     return pd.DataFrame(rows, columns=["案例", "维度", "等级", "等级名称", "要点", "出处"])
+
+
+def level_rules_table(cc: CrossCase | str | Path | None = None):
+    """What each level requires: 等级, 名称, 编码要求 (from ``level_rules``)."""
+    import pandas as pd
+
+    cc = _cc(cc)
+    return pd.DataFrame([{"等级": k, "名称": cc.levels[k], "编码要求": cc.level_rules.get(k, "（未写明）")}
+                         for k in sorted(cc.levels)])
+
+
+def disputed_cells(cc: CrossCase | str | Path | None = None):
+    """The cells a second reading codes differently: 案例, 维度, 第一次阅读, 第二次阅读, 分歧说明, 出处.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per disputed cell, in case then dimension order (empty when
+        no cell has a ``second_reading``).
+    """
+    import pandas as pd
+
+    cc = _cc(cc)
+    rows = []
+    for c in cc.cases:
+        for d in cc.dimensions:
+            cell = cc.coding[c.id][d.id]
+            if cell.second_reading is not None:
+                rows.append({"案例": c.label_zh, "维度": d.label_zh,
+                             "第一次阅读": cc.levels[cell.level],
+                             "第二次阅读": cc.levels[cell.second_reading.level],
+                             "分歧说明": cell.second_reading.note_zh, "出处": cell.locator})
+    return pd.DataFrame(rows, columns=["案例", "维度", "第一次阅读", "第二次阅读", "分歧说明", "出处"])
+
+
+def level_summary(cc: CrossCase | str | Path | None = None):
+    """Per case, counts of cells by level and the median level — no means.
+
+    Codes 0–3 are ordered categories, not measurements, so a mean with
+    decimals would suggest a precision the coding does not have.  The
+    table gives, for every case, how many dimensions sit at each level,
+    the median level (as a level name; a median between two levels is
+    shown as 「甲至乙之间」) and how many of its cells a second reading
+    disputes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by case label; columns: one per level name (counts), 中位等级,
+        有分歧的格数.
+    """
+    import statistics
+
+    import pandas as pd
+
+    cc = _cc(cc)
+    rows = {}
+    for c in cc.cases:
+        levels = [cc.coding[c.id][d.id].level for d in cc.dimensions]
+        row = {cc.levels[k]: levels.count(k) for k in sorted(cc.levels)}
+        row["中位等级"] = median_level_name(cc, statistics.median(levels))
+        row["有分歧的格数"] = sum(cc.coding[c.id][d.id].second_reading is not None for d in cc.dimensions)
+        rows[c.label_zh] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "案例"
+    return out
+
+
+def median_level_name(cc: CrossCase, median: float) -> str:
+    """A median level as words: the level's name, or 「甲至乙之间」 for a half level."""
+    if float(median).is_integer():
+        return cc.levels[int(median)]
+    lo, hi = int(median // 1), int(median // 1) + 1
+    return f"{cc.levels[lo]}至{cc.levels[hi]}之间"
 
 
 def emphasis(cc: CrossCase | str | Path | None = None, case: str = "pujiang", *, min_level: int | None = None):
@@ -351,13 +464,24 @@ def draw_crosscase(cc: CrossCase | str | Path | None = None, *, ax=None, title: 
     ax.grid(which="major", visible=False)
     for s in ax.spines.values():
         s.set_visible(False)
+    disputed = False
     if annotate:
         for i in range(len(dids)):
             for j in range(len(cids)):
                 lev = int(m[i, j])
-                ax.text(j, i, cc.levels[lev], ha="center", va="center", fontsize=9,
+                sr = cc.coding[cids[j]][dids[i]].second_reading
+                text = cc.levels[lev] if sr is None else f"{cc.levels[lev]}\n（另读：{cc.levels[sr.level]}）"
+                disputed = disputed or sr is not None
+                ax.text(j, i, text, ha="center", va="center", fontsize=9 if sr is None else 8,
                         color="white" if lev >= max(2, nlev - 1) else "#333333")
+                if sr is not None:
+                    from matplotlib.patches import Rectangle
+
+                    ax.add_patch(Rectangle((j - 0.46, i - 0.44), 0.92, 0.88, fill=False, linestyle="--",
+                                           linewidth=1.2, edgecolor="#1f4e79"))
     cbar = fig.colorbar(im, ax=ax, ticks=range(nlev), fraction=0.04, pad=0.02)
     cbar.ax.set_yticklabels([f"{k} {cc.levels[k]}" for k in range(nlev)], fontsize=9)
     ax.set_title(title if title is not None else cc.title_zh, pad=12, fontsize=12)
+    if disputed:
+        ax.set_xlabel("虚线框：第二次阅读给出不同等级的格子（括号内为另一读法）", fontsize=9, labelpad=8)
     return fig

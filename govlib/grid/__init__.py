@@ -37,6 +37,9 @@ grid`` is all a lesson needs):
   :func:`unit_grid_rule`, :func:`implied_totals`;
 * :mod:`govlib.grid.partition` — the exact (DP) and greedy partitions of units
   in order, and why a unit is left out (internal to sizing);
+* :mod:`govlib.grid.cutting` — the article's procedure: :func:`cut_grids`
+  divides units in order into grids of the rule's size, splitting villages
+  across grid boundaries where needed (:class:`CutPlan`);
 * :mod:`govlib.grid.sizing` — :class:`GridPlan`, :func:`size_grids`,
   :func:`compare_plans`, :func:`staff_plan`;
 * :mod:`govlib.grid.villages` — :func:`hypothetical_units`;
@@ -45,10 +48,11 @@ grid`` is all a lesson needs):
 * :mod:`govlib.grid._checks` — shared argument checks (internal).
 """
 
+from govlib.grid.cutting import CutPlan, choose_grid_count, cut_grids
 from govlib.grid.charts import plot_plan, plot_ratios, plot_structures
 from govlib.grid.ratios import NOT_COMPUTABLE, RATIOS, Ratio, not_computable_table, ratio, ratio_table, ratios
 from govlib.grid.rule import GridRule, implied_totals, unit_grid_rule
-from govlib.grid.sizing import GridPlan, compare_plans, size_grids, staff_plan
+from govlib.grid.sizing import ZH_COLUMNS, GridPlan, compare_plans, size_grids, staff_plan, zh_columns
 from govlib.grid.structure import STRUCTURES, structure_table
 from govlib.grid.villages import hypothetical_units
 
@@ -56,5 +60,6 @@ __all__ = [
     "Ratio", "RATIOS", "NOT_COMPUTABLE", "ratio", "ratios", "ratio_table", "not_computable_table", "plot_ratios",
     "STRUCTURES", "structure_table", "plot_structures",
     "GridRule", "unit_grid_rule", "implied_totals",
+    "CutPlan", "cut_grids", "choose_grid_count", "ZH_COLUMNS", "zh_columns",
     "GridPlan", "size_grids", "compare_plans", "staff_plan", "hypothetical_units", "plot_plan",
 ]

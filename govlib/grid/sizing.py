@@ -246,8 +246,10 @@ def staff_plan(plan: GridPlan | int, per_grid: Mapping[str, float]) -> pd.DataFr
 
     Parameters
     ----------
-    plan : GridPlan or int
-        A plan, or a number of grids.
+    plan : GridPlan, CutPlan or int
+        A plan (its ``n_grids``), or a number of grids.  Note that a
+        :class:`GridPlan` counts only the grids it formed: households left
+        out of it are staffed by nobody.
     per_grid : mapping
         Role name -> people per grid (may be fractional, e.g. 0.5 for one
         person per two grids); must be non-negative.
@@ -257,7 +259,7 @@ def staff_plan(plan: GridPlan | int, per_grid: Mapping[str, float]) -> pd.DataFr
     pandas.DataFrame
         Columns ``role, per_grid, grids, staff``.
     """
-    n = plan.n_grids if isinstance(plan, GridPlan) else plan
+    n = plan if isinstance(plan, (int, np.integer)) else getattr(plan, "n_grids", plan)
     if not is_whole(n) or n < 0:
         raise ParameterError(f"number of grids must be a non-negative whole number, got {n!r}")
     if not per_grid:
@@ -269,3 +271,22 @@ def staff_plan(plan: GridPlan | int, per_grid: Mapping[str, float]) -> pd.DataFr
         rows.append({"role": role, "per_grid": float(k), "grids": int(n),
                      "staff": int(math.ceil(round(k * n, 9)))})
     return pd.DataFrame(rows)
+
+
+#: English column names of the grid tables -> Chinese headings for the page
+ZH_COLUMNS = {
+    "name": "单元名称", "households": "户数", "groups": "村民小组数", "population": "人口",
+    "grid": "网格", "first": "起始单元", "last": "结束单元", "n_units": "单元数", "members": "组成",
+    "total": "合计", "reason": "原因", "reason_code": "原因代码",
+    "role": "岗位", "per_grid": "每格人数", "grids": "网格数", "staff": "所需人数",
+}
+
+
+def zh_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a grid table with Chinese column headings (:data:`ZH_COLUMNS`), for showing on a page.
+
+    Keeps the synthetic/hypothetical mark of the table.
+    """
+    out = df.rename(columns={k: v for k, v in ZH_COLUMNS.items() if k in df.columns})
+    _carry_mark(df, out)
+    return out

@@ -14,6 +14,7 @@ import numpy as np
 from govlib.data import Register, derived_ids, load_register
 from govlib.display import cites
 from govlib.survey.questions import GROUPS, group_key, question, short_label
+from govlib.survey.respondents import RULE_ZH
 
 RED, GREY, BLUE = "#b22222", "#9e9e9e", "#1f5f8b"
 _GROUP_SHORT = {GROUPS["township"]: "乡镇", GROUPS["village"]: "村", GROUPS["respondents"]: "受访者",
@@ -213,7 +214,7 @@ def plot_feasibility(groups, n_max: int = 600, rule: str = "half_up", *, registe
         ax.axvline(first, color=RED, lw=1)
         ax.text(first, -0.7, f" 最小可行 n={first}", color=RED, fontsize=9, va="bottom")
     ids = [i for t in lab["ids"] for i in t]
-    add_caption(fig, f"蓝色：存在某个整数人数使该比例（或该题各比例同时）按“{rule}”舍入后与公布值一致。"
+    add_caption(fig, f"蓝色：存在某个整数人数使该比例（或该题各比例同时）按“{RULE_ZH.get(rule, rule)}”舍入后与公布值一致。"
                      "n 为假设值，文章未公布样本量。出处：" + cites(dict.fromkeys(ids), register=reg))
     return fig
 

@@ -77,7 +77,7 @@ def usable_n(group: str, n: int, rule: str = "half_up", *, register: Register | 
     if not failing_items(group, n, rule, register=register):
         return n, f"{GROUPS[group]}：假设样本量 n={n} 可以还原全部公布比例。"
     near = nearest_feasible_n(group, n, rule, register=register)
-    return near, (f"{GROUPS[group]}：n={n} 无法让所有公布比例同时成立（{rule}），"
+    return near, (f"{GROUPS[group]}：n={n} 无法让所有公布比例同时成立（{RULE_ZH.get(rule, rule)}），"
                   f"改用最接近的可行样本量 n={near}。")
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from govlib.data import Register, format_number, load_register
 from govlib.display import HTML, _esc, fig_span, figure_table, html_table
 from govlib.survey.questions import QUESTIONS, question, questionnaire_ids, short_label
+from govlib.survey.respondents import RULE_ZH
 
 
 def _table(head: list[str], rows: list[list[str]], caption: str | None, plain: str) -> HTML:
@@ -50,7 +51,7 @@ def feasibility_html(groups, n_max: int = 2000, rule: str = "half_up", *, regist
         smallest = "无" if pd.isna(r["smallest"]) else str(r["smallest"])
         rows.append([_esc(r["label"]), _esc(r["kind"]), _esc(r["group"]), vals, str(r["n_feasible"]), smallest])
     return _table(["题目", "检查方式", "对象", "公布数字", f"1–{n_max}中可行的n个数", "最小可行n"], rows,
-                  f"哪些样本量能得出公布的比例（舍入规则：{rule}，为我们的假定；可行n为推算）",
+                  f"哪些样本量能得出公布的比例（舍入规则：{RULE_ZH.get(rule, rule)}，为我们的假定；可行n为推算）",
                   f"<feasibility {groups}>")
 
 
