@@ -24,8 +24,10 @@ course: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
+# JupyterLab with the course's own configuration (jupyter/): lessons open as notebooks, Chinese
+# interface.  JUPYTER_CONFIG_DIR keeps it away from the user's ~/.jupyter settings.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter $(BIN)/jupyter lab --notebook-dir=notebooks
 
 check: $(STAMP)
 	$(BIN)/govlib data check
