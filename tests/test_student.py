@@ -92,3 +92,13 @@ def test_cli_writes_and_says_so_in_chinese(tmp_path):
     assert res.exit_code == 0, res.output
     assert "已写入学生笔记本" in res.output
     assert (tmp_path / "intro.ipynb").is_file()
+
+
+def test_cli_all_writes_every_lesson_and_needs_one_choice(tmp_path):
+    from govlib.student import lesson_choices
+
+    res = runner.invoke(app, ["student", "--all", "--dir", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.stem for p in tmp_path.glob("*.ipynb")) == sorted(lesson_choices())
+    res = runner.invoke(app, ["student", "--dir", str(tmp_path)])
+    assert res.exit_code == 2 and "二者选一" in res.output
