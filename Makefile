@@ -9,7 +9,7 @@ STAMP := $(VENV)/.govlib-installed
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_ARGS ?=
 
-.PHONY: course test lab check lock bench clean-build
+.PHONY: course test lab check lock bench clean-build wheel hub bench-hub
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,26 @@ lock: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build_speed.py
+
+# The installable package: dist/govlib-<version>-py3-none-any.whl, with the register, syllabus and
+# lessons inside (setup.py copies them into govlib/_bundle; see govlib/paths.py).
+wheel: $(STAMP)
+	$(BIN)/python -m pip wheel --no-deps -q -w dist .
+
+# A class on this machine: JupyterHub + configurable-http-proxy (npm, into deploy/jupyterhub only).
+# Set the class password first: GOVLIB_HUB_PASSWORD=... make hub  (see deploy/jupyterhub/jupyterhub_config.py)
+HUB_STAMP := $(VENV)/.govlib-hub-installed
+$(HUB_STAMP): $(STAMP) deploy/jupyterhub/package-lock.json
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,hub]'
+	cd deploy/jupyterhub && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+hub: $(HUB_STAMP)
+	$(BIN)/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
+
+# Classroom load test: N students log in at once and run a lesson to its first check().
+bench-hub: $(HUB_STAMP)
+	$(BIN)/python benchmarks/hub_classroom.py
 
 clean-build:
 	rm -rf course/_build

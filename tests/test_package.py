@@ -8,6 +8,7 @@ so after the first run nothing is downloaded again.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -35,7 +36,12 @@ def wheel(tmp_path_factory) -> Path:
     if not (REPO / "setup.py").is_file():
         pytest.skip("needs the repository (setup.py)")
     out = tmp_path_factory.mktemp("wheel")
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)], cwd=out)
+    # build from a copy, so the checkout gets no build/ folder (the sdist would carry the same files)
+    src = tmp_path_factory.mktemp("src") / "govlib"
+    shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "node_modules", "build", "dist", "_build", "course_build", "__pycache__",
+        "*.egg-info", ".pytest_cache", "tests"))
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(src)], cwd=out)
     (whl,) = out.glob("govlib-*.whl")
     return whl
 
