@@ -27,7 +27,8 @@ test: $(STAMP)
 # JupyterLab with the course's own configuration (jupyter/): lessons open as notebooks, Chinese
 # interface.  JUPYTER_CONFIG_DIR keeps it away from the user's ~/.jupyter settings.
 lab: $(STAMP)
-	JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter $(BIN)/jupyter lab --notebook-dir=notebooks
+	JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter $(BIN)/jupyter lab --notebook-dir=notebooks \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 check: $(STAMP)
 	$(BIN)/govlib data check
