@@ -52,8 +52,8 @@ def installed(wheel, tmp_path_factory) -> Path:
     env_dir = tmp_path_factory.mktemp("venv")
     venv.create(env_dir, with_pip=True)
     bin_ = env_dir / "bin"
-    _run([str(bin_ / "python"), "-m", "pip", "install", "-q", "-c", str(REPO / "constraints.txt"), str(wheel)],
-         cwd=env_dir, timeout=900)
+    _run([str(bin_ / "python"), "-m", "pip", "install", "-q", "--no-compile", "--disable-pip-version-check",
+          "-c", str(REPO / "constraints.txt"), str(wheel)], cwd=env_dir, timeout=900)
     return bin_
 
 
