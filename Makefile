@@ -9,7 +9,7 @@ STAMP := $(VENV)/.govlib-installed
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_ARGS ?=
 
-.PHONY: course test lab check lock bench clean-build
+.PHONY: course test lab check lock bench clean-build wheel hub bench-hub
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,11 @@ course: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
+# JupyterLab with the course's own configuration (jupyter/): lessons open as notebooks, Chinese
+# interface.  JUPYTER_CONFIG_DIR keeps it away from the user's ~/.jupyter settings.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter $(BIN)/jupyter lab --notebook-dir=notebooks \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 check: $(STAMP)
 	$(BIN)/govlib data check
@@ -37,6 +40,26 @@ lock: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build_speed.py
+
+# The installable package: dist/govlib-<version>-py3-none-any.whl, with the register, syllabus and
+# lessons inside (setup.py copies them into govlib/_bundle; see govlib/paths.py).
+wheel: $(STAMP)
+	$(BIN)/python -m pip wheel --no-deps -q -w dist .
+
+# A class on this machine: JupyterHub + configurable-http-proxy (npm, into deploy/jupyterhub only).
+# Set the class password first: GOVLIB_HUB_PASSWORD=... make hub  (see deploy/jupyterhub/jupyterhub_config.py)
+HUB_STAMP := $(VENV)/.govlib-hub-installed
+$(HUB_STAMP): $(STAMP) deploy/jupyterhub/package-lock.json
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,hub]'
+	cd deploy/jupyterhub && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+hub: $(HUB_STAMP)
+	$(BIN)/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
+
+# Classroom load test: N students log in at once and run a lesson to its first check().
+bench-hub: $(HUB_STAMP)
+	$(BIN)/python benchmarks/hub_classroom.py
 
 clean-build:
 	rm -rf course/_build

@@ -30,6 +30,33 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
     """govlib command line."""
 
 
+@app.command("student")
+def student(lesson: str = typer.Argument(None, help="课程编号，如 quanzhou-survey（见 course/course.yml）。"),
+            set_name: str = typer.Option("default", "--set", help="参数集名称（默认 default）。"),
+            folder: Path = typer.Option(Path("."), "--dir", help="写到哪个文件夹（默认当前文件夹）。"),
+            all_lessons: bool = typer.Option(False, "--all", help="领取全部课程（各课的 default 参数集）。"),
+            overwrite: bool = typer.Option(False, "--overwrite", help="覆盖已有的同名笔记本。")) -> None:
+    """领取一课的学生笔记本：写入当前文件夹（或 --dir），连同笔记本提到的课程文件。"""
+    from govlib.errors import GovlibError
+    from govlib.student import lesson_choices, write_student
+
+    try:
+        if all_lessons == (lesson is not None):
+            choices = "、".join(lesson_choices())
+            typer.echo(f"错误：请给出一个课程编号，或用 --all 领取全部课程（二者选一）。可选的课：{choices}", err=True)
+            raise typer.Exit(2)
+        jobs = [(les, "default") for les in lesson_choices()] if all_lessons else [(lesson, set_name)]
+        outs = [write_student(les, s, folder, overwrite=overwrite) for les, s in jobs]
+    except GovlibError as exc:
+        typer.echo(f"错误：{exc}", err=True)
+        raise typer.Exit(2)
+    for out in outs:
+        typer.echo(f"已写入学生笔记本：{out.notebook}")
+        for p in out.extras:
+            typer.echo(f"  附带只读参考文件：{p}")
+    typer.echo("在 JupyterLab 中打开笔记本，从上到下运行各单元格；每道练习运行 check(...) 即可看到反馈。")
+
+
 @data_app.command("check")
 def data_check(data: Path = typer.Option(paths.DATA, "--data", help="Folder with the register files."),
                frameworks: bool = typer.Option(True, help="Also validate data/frameworks/*.yaml.")) -> None:

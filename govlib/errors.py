@@ -63,11 +63,19 @@ class ParameterError(GovlibError):
 
 
 def display_path(path: str | Path) -> str:
-    """Return *path* relative to the repository root when it lies inside it."""
-    from govlib.paths import ROOT
+    """Return *path* as a message should show it.
+
+    In a checkout, relative to the repository root when it lies inside it
+    (``data/figures.csv``), which is what curators edit.  From an installed
+    wheel (course files bundled inside site-packages) and for anything outside
+    the root, the absolute path, so a message says where govlib looked.
+    """
+    from govlib.paths import INSTALLED, ROOT
 
     p = Path(path)
+    if INSTALLED:
+        return str(p.absolute())
     try:
         return str(p.resolve().relative_to(ROOT))
     except ValueError:
-        return str(p)
+        return str(p.absolute())

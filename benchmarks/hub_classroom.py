@@ -1,0 +1,309 @@
+"""Classroom load test: a class of N students logs in to the course's JupyterHub at once.
+
+Starts the hub of ``deploy/jupyterhub/jupyterhub_config.py`` (shared-password login,
+one home per student) on 127.0.0.1 with a fresh state folder, then for each class size
+N (default 10, 30, 60) lets N simulated students act at the same moment:
+
+1. log in through the hub's login form with their name and the class password;
+2. start their JupyterLab server (as the spawn page does);
+3. open a lesson's student notebook (REST ``/api/contents``), start a kernel for it and run
+   its code cells in order up to and including the first ``check(...)``, through the kernel's
+   websocket, as JupyterLab does.
+
+Prints, per class size: time to first feedback (median and worst; from the login click and from
+opening the notebook), spawn time, memory per student (RSS and USS of the student's server plus
+kernel), hub + proxy memory, and the largest class this machine holds by memory.  A class size
+is skipped when the memory already measured says it would not fit.
+
+Run from the repository (needs ``pip install '.[hub]'`` and ``npm ci`` in deploy/jupyterhub)::
+
+    .venv/bin/python benchmarks/hub_classroom.py [--students 10 30 60] [--lesson quanzhou-survey]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+import requests
+import websocket
+
+REPO = Path(__file__).resolve().parent.parent
+CONFIG = REPO / "deploy" / "jupyterhub" / "jupyterhub_config.py"
+PASSWORD = "loadtest-class"
+SERVICE_TOKEN = uuid.uuid4().hex
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Hub:
+    """The course hub in a temporary state folder, with an admin service token for the benchmark."""
+
+    def __init__(self, workdir: Path):
+        self.dir = workdir
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        extra = workdir / "loadtest_config.py"
+        extra.write_text(
+            "c = get_config()\n"
+            f"load_subconfig({str(CONFIG)!r})\n"
+            f"c.JupyterHub.hub_port = {_free_port()}\n"
+            f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{_free_port()}'\n"
+            f"c.JupyterHub.services = [{{'name': 'loadtest', 'api_token': {SERVICE_TOKEN!r}}}]\n"
+            "c.JupyterHub.load_roles = [{'name': 'loadtest', 'services': ['loadtest'],\n"
+            "  'scopes': ['admin:users', 'admin:servers', 'tokens', 'read:users']}]\n"
+            "c.JupyterHub.log_level = 'WARN'\n",
+            encoding="utf-8")
+        env = dict(os.environ, GOVLIB_HUB_DIR=str(workdir / "state"), GOVLIB_HUB_PASSWORD=PASSWORD,
+                   GOVLIB_HUB_PORT=str(self.port), GOVLIB_HUB_IP="127.0.0.1")
+        self.log = open(workdir / "hub.log", "w")
+        self.proc = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(extra)], cwd=workdir, env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if requests.get(f"{self.base}/hub/api/", timeout=5).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("hub did not start:\n" + (workdir / "hub.log").read_text()[-3000:])
+            time.sleep(0.5)
+
+    def api(self, method: str, path: str, **kw):
+        r = requests.request(method, f"{self.base}/hub/api{path}", timeout=120,
+                             headers={"Authorization": f"token {SERVICE_TOKEN}"}, **kw)
+        r.raise_for_status()
+        return r.json() if r.content else None
+
+    def stop(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=60)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        # servers of SimpleLocalProcessSpawner run in their own sessions: end those we started
+        for p in psutil.process_iter(["cmdline", "environ"]):
+            try:
+                cmd = " ".join(p.info["cmdline"] or [])
+                if "jupyterhub-singleuser" in cmd and str(self.dir) in json.dumps(p.info["environ"] or {}):
+                    p.kill()
+            except (psutil.Error, TypeError):
+                pass
+        self.log.close()
+
+
+def _execute(ws, code: str, username: str, session: str, timeout: float) -> tuple[str, list[str]]:
+    """Run *code* on the kernel; return (status, texts of its stream/display outputs)."""
+    msg_id = uuid.uuid4().hex
+    ws.send(json.dumps({
+        "header": {"msg_id": msg_id, "username": username, "session": session, "msg_type": "execute_request",
+                   "version": "5.3", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+        "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                    "allow_stdin": False, "stop_on_error": True}}))
+    texts: list[str] = []
+    status, idle = None, False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ws.settimeout(max(1.0, deadline - time.monotonic()))
+        msg = json.loads(ws.recv())
+        if msg.get("parent_header", {}).get("msg_id") != msg_id:
+            continue
+        kind = msg.get("msg_type")
+        if kind == "stream":
+            texts.append(msg["content"]["text"])
+        elif kind in ("display_data", "execute_result"):
+            texts.append(msg["content"]["data"].get("text/plain", ""))
+        elif kind == "error":
+            texts.append(f"{msg['content']['ename']}: {msg['content']['evalue']}")
+        elif kind == "execute_reply":
+            status = msg["content"]["status"]
+        elif kind == "status" and msg["content"]["execution_state"] == "idle":
+            idle = True
+        if status and idle:   # the reply (shell) and idle (iopub) may come in either order
+            return status, texts
+    raise TimeoutError(f"cell did not finish in {timeout:.0f}s")
+
+
+def student(hub: Hub, name: str, lesson_file: str, start: threading.Event, timeout: float) -> dict:
+    """One student, from the login form to the first check() feedback."""
+    start.wait()
+    t0 = time.monotonic()
+    s = requests.Session()
+    s.get(f"{hub.base}/hub/login", timeout=120)
+    r = s.post(f"{hub.base}/hub/login", timeout=120, allow_redirects=False,
+               data={"username": name, "password": PASSWORD, "_xsrf": s.cookies.get("_xsrf", "")})
+    if r.status_code != 302:
+        raise RuntimeError(f"{name}: login failed ({r.status_code})")
+    t_login = time.monotonic()
+    hub.api("POST", f"/users/{name}/server")                    # what the spawn page does
+    while True:
+        model = hub.api("GET", f"/users/{name}")
+        server = (model.get("servers") or {}).get("")
+        if server and server.get("ready"):
+            break
+        if time.monotonic() - t0 > timeout:
+            raise TimeoutError(f"{name}: server not ready")
+        time.sleep(0.5)
+    t_ready = time.monotonic()
+    token = hub.api("POST", f"/users/{name}/tokens", json={"note": "loadtest", "expires_in": 3600})["token"]
+    auth = {"Authorization": f"token {token}"}
+    url = f"{hub.base}/user/{name}"
+    nb = requests.get(f"{url}/api/contents/{lesson_file}?content=1", headers=auth, timeout=120).json()["content"]
+    sess = requests.post(f"{url}/api/sessions", headers=auth, timeout=120,
+                         json={"path": lesson_file, "type": "notebook", "name": lesson_file,
+                               "kernel": {"name": "python3"}}).json()
+    t_open = time.monotonic()
+    ws = websocket.create_connection(
+        f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{sess['kernel']['id']}/channels",
+        header=[f"Authorization: token {token}"], timeout=timeout)
+    feedback = None
+    try:
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            status, texts = _execute(ws, src, name, sess["id"], timeout)
+            if status != "ok":
+                raise RuntimeError(f"{name}: cell failed: {' '.join(texts)[-300:]}")
+            if "check(" in src:
+                feedback = "".join(texts)
+                break
+    finally:
+        ws.close()
+    t_fb = time.monotonic()
+    if not feedback or "【" not in feedback:
+        raise RuntimeError(f"{name}: no feedback from check(): {feedback!r}")
+    return {"name": name, "login": t_login - t0, "spawn": t_ready - t_login, "open_to_feedback": t_fb - t_open,
+            "login_to_feedback": t_fb - t0, "feedback": feedback.strip()[:60]}
+
+
+def memory(hub: Hub) -> dict:
+    """RSS/USS of hub+proxy and of each student's server with its kernels (MiB)."""
+    hubp = psutil.Process(hub.proc.pid)
+    own = [hubp] + [c for c in hubp.children(recursive=True) if "configurable-http-proxy" in " ".join(c.cmdline())]
+    per_student = []
+    for p in psutil.process_iter(["cmdline"]):
+        try:
+            if "jupyterhub-singleuser" not in " ".join(p.info["cmdline"] or []):
+                continue
+            if str(hub.dir) not in json.dumps(p.environ()):
+                continue
+            procs = [p] + p.children(recursive=True)
+            rss = sum(q.memory_info().rss for q in procs)
+            uss = sum(q.memory_full_info().uss for q in procs)
+            per_student.append((rss / 2**20, uss / 2**20))
+        except psutil.Error:
+            continue
+    return {
+        "hub_rss": sum(p.memory_info().rss for p in own) / 2**20,
+        "students": per_student,
+    }
+
+
+def run_class(n: int, lesson_file: str, timeout: float) -> dict:
+    work = Path(tempfile.mkdtemp(prefix=f"govlib-hub-{n}-"))
+    avail0 = psutil.virtual_memory().available / 2**20
+    hub = Hub(work)
+    errors: list[str] = []
+    try:
+        start = threading.Event()
+        names = [f"student{i:03d}" for i in range(1, n + 1)]
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            futs = [pool.submit(student, hub, nm, lesson_file, start, timeout) for nm in names]
+            t0 = time.monotonic()
+            start.set()
+            results = []
+            for f in futs:
+                try:
+                    results.append(f.result())
+                except Exception as exc:  # noqa: BLE001 -- report every student's failure
+                    errors.append(str(exc))
+            wall = time.monotonic() - t0
+        mem = memory(hub)
+        avail1 = psutil.virtual_memory().available / 2**20
+    finally:
+        hub.stop()
+        if errors:
+            shutil.copy(work / "hub.log", Path(tempfile.gettempdir()) / "govlib-hub-failed.log")
+            print(f"hub log of the failed run: {Path(tempfile.gettempdir()) / 'govlib-hub-failed.log'}")
+        shutil.rmtree(work, ignore_errors=True)
+    return {"n": n, "results": results, "errors": errors, "wall": wall, "mem": mem,
+            "avail_before": avail0, "avail_after": avail1}
+
+
+def _q(values: list[float]) -> str:
+    if not values:
+        return "-"
+    return f"median {statistics.median(values):5.1f} s, worst {max(values):5.1f} s"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--students", type=int, nargs="+", default=[10, 30, 60])
+    ap.add_argument("--lesson", default="quanzhou-survey", help="lesson id (its default-set student notebook)")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds per student before giving up")
+    ap.add_argument("--reserve-mib", type=float, default=2048, help="memory to leave free for the system")
+    args = ap.parse_args(argv)
+    lesson_file = f"{args.lesson}.ipynb"
+    total = psutil.virtual_memory().total / 2**20
+    print(f"machine: {psutil.cpu_count()} CPU, {total / 1024:.1f} GiB RAM; lesson {args.lesson}; "
+          f"students act all at once")
+    per_student_uss = None
+    summary = []
+    for n in args.students:
+        avail = psutil.virtual_memory().available / 2**20
+        if per_student_uss and n * per_student_uss > avail - args.reserve_mib:
+            print(f"\nN={n}: skipped, needs about {n * per_student_uss / 1024:.1f} GiB, "
+                  f"{avail / 1024:.1f} GiB available")
+            continue
+        r = run_class(n, lesson_file, args.timeout)
+        rs = r["results"]
+        rss = [m[0] for m in r["mem"]["students"]]
+        uss = [m[1] for m in r["mem"]["students"]]
+        per_student_uss = statistics.mean(uss) if uss else per_student_uss
+        print(f"\nN={n}: {len(rs)} of {n} got feedback in {r['wall']:.1f} s wall"
+              + (f"; {len(r['errors'])} failed, e.g. {r['errors'][0][:200]}" if r["errors"] else ""))
+        print(f"  login -> first feedback : {_q([x['login_to_feedback'] for x in rs])}")
+        print(f"  open notebook -> feedback: {_q([x['open_to_feedback'] for x in rs])}")
+        print(f"  spawn (server ready)     : {_q([x['spawn'] for x in rs])}")
+        if rss:
+            print(f"  memory per student       : RSS {statistics.mean(rss):.0f} MiB, USS {statistics.mean(uss):.0f} MiB"
+                  f" (max RSS {max(rss):.0f}); hub+proxy RSS {r['mem']['hub_rss']:.0f} MiB")
+            print(f"  system memory used by the class: {(r['avail_before'] - r['avail_after']) / 1024:.1f} GiB")
+        if rs:
+            print(f"  first feedback seen      : {rs[0]['feedback']!r}")
+        summary.append((n, rs, uss, r))
+    if per_student_uss:
+        largest = int((total - args.reserve_mib) // per_student_uss)
+        print(f"\nlargest class by memory on this machine: about {largest} students "
+              f"({per_student_uss:.0f} MiB USS each, {args.reserve_mib / 1024:.0f} GiB kept free of "
+              f"{total / 1024:.1f} GiB); CPU sets the waiting time, see the medians above")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

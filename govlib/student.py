@@ -1,0 +1,179 @@
+"""Hand a lesson to a student: ``govlib student LESSON [--set NAME] [--dir .]``.
+
+Writes the lesson's student notebook (solutions and instructor notes removed,
+the parameter set's values written into the parameters cell, no outputs)
+into a folder, together with read-only copies of the course files its text
+tells students to open (e.g. ``data/frameworks/quanzhou.yaml``), so that an
+instructor can give a class one line and every file the notebook names is
+there.  It needs no checkout: the course files come from wherever
+:mod:`govlib.paths` found them (a checkout or the wheel's bundle).
+
+The notebook itself comes from :func:`_student_notebook`, the only place
+that knows how the publish step builds one; switch it there.
+
+:func:`show_file` prints a course file's content from a notebook, for
+lessons that want to show a framework file instead of sending students to it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govlib import paths
+from govlib.errors import GovlibError
+
+__all__ = ["StudentError", "Handout", "write_student", "referenced_files", "show_file", "lesson_choices"]
+
+#: a course file named in a notebook's text: data/..., course/course.yml
+_REF_RE = re.compile(r"(?<![\w/.-])((?:data|course)/[\w./-]*\w\.(?:ya?ml|csv|md|txt))")
+
+
+class StudentError(GovlibError):
+    """An unknown lesson or parameter set, or a folder that cannot be written (message in Chinese)."""
+
+
+@dataclass
+class Handout:
+    """What :func:`write_student` wrote.
+
+    Attributes
+    ----------
+    notebook : Path
+        The student notebook.
+    extras : list of Path
+        Read-only copies of course files the notebook's text names.
+    missing : list of str
+        Files the text names that the course does not have (to report to the author).
+    """
+
+    notebook: Path
+    extras: list[Path] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def lesson_choices(syllabus=None) -> dict[str, list[str]]:
+    """Lesson id -> parameter-set names, in syllabus order."""
+    from govlib.syllabus import load_syllabus
+
+    syl = syllabus or load_syllabus()
+    return {les.id: les.set_names() for les in syl.lessons}
+
+
+def _student_notebook(lesson: str, set_name: str):
+    """The student notebook of *lesson* with parameter set *set_name* (an ``nbformat`` node).
+
+    This is the one adapter between ``govlib student`` and the publish step.
+    It reuses :mod:`govlib.publish.editions` exactly as the build does, minus
+    execution (a handout has no outputs): read the lesson with jupytext,
+    normalise, remove solution/instructor cells, write the set's values into
+    the parameters cell.  When the publish package offers a function that
+    builds this notebook for a lesson and parameter set, call it here instead.
+    """
+    import jupytext
+
+    from govlib.publish import editions as ed
+    from govlib.publish.params import read_parameters, validate_parameter_set
+    from govlib.syllabus import load_syllabus
+
+    syl = load_syllabus()
+    les = syl.lesson(lesson)
+    nb_path = syl.notebook_path(les)
+    values, errs = validate_parameter_set(read_parameters(nb_path), les.params[set_name],
+                                          lesson=les.id, set_name=set_name)
+    if errs:
+        raise StudentError("；".join(str(e) for e in errs))
+    nb = jupytext.read(nb_path)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    meta = {"lesson": les.id, "params": set_name, "values": values}
+    clean = ed.normalise(nb, meta=meta)
+    return ed.handout_notebook(ed.student_notebook(clean), values=values)
+
+
+def referenced_files(nb) -> list[str]:
+    """Course files (``data/...``, ``course/...``) named in the notebook's markdown and code, sorted."""
+    found: set[str] = set()
+    for cell in nb.cells:
+        found.update(m.group(1) for m in _REF_RE.finditer(cell.source))
+    return sorted(found)
+
+
+def _choices_text(choices: dict[str, list[str]]) -> str:
+    return "\n".join(f"  {les}（参数集：{'、'.join(sets)}）" for les, sets in choices.items())
+
+
+def write_student(lesson: str, set_name: str = "default", folder: str | Path = ".", *,
+                  overwrite: bool = False) -> Handout:
+    """Write *lesson*'s student notebook for *set_name* into *folder*.
+
+    Parameters
+    ----------
+    lesson : str
+        Lesson id from the syllabus (``course/course.yml``).
+    set_name : str
+        Parameter-set name of that lesson (``default`` unless the instructor says otherwise).
+    folder : str or Path
+        Where to write; created if missing.
+    overwrite : bool
+        Replace an existing notebook of the same name.  Without it an existing
+        file (a student's work) is never overwritten.
+
+    Returns
+    -------
+    Handout
+
+    Raises
+    ------
+    StudentError
+        Unknown lesson or parameter set (the message lists the choices), or a
+        notebook that already exists.
+    """
+    import nbformat
+
+    from govlib.atomic import atomic_write
+
+    choices = lesson_choices()
+    if lesson not in choices:
+        raise StudentError(f"没有编号为“{lesson}”的课。可选的课：\n{_choices_text(choices)}")
+    if set_name not in choices[lesson]:
+        raise StudentError(f"课“{lesson}”没有名为“{set_name}”的参数集。可选：{'、'.join(choices[lesson])}")
+    folder = Path(folder).absolute()
+    name = f"{lesson}.ipynb" if set_name == "default" else f"{lesson}--{set_name}.ipynb"
+    target = folder / name
+    if target.exists() and not overwrite:
+        raise StudentError(f"{target} 已存在，为免覆盖你的作答，没有改写。要重新领取，请先改名或删除该文件，"
+                           "或加 --overwrite。")
+    nb = _student_notebook(lesson, set_name)
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, (nbformat.writes(nb) + "\n").encode("utf-8"))
+    out = Handout(notebook=target)
+    for rel in referenced_files(nb):
+        src = paths.ROOT / rel
+        if not src.is_file():
+            out.missing.append(rel)
+            continue
+        dst = folder / rel
+        if dst.exists():
+            dst.chmod(dst.stat().st_mode | stat.S_IWUSR)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dst)
+        dst.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)  # a copy to read, not the register
+        out.extras.append(dst)
+    return out
+
+
+def show_file(rel: str) -> None:
+    """Print a course file (e.g. ``"data/frameworks/quanzhou.yaml"``) in a notebook.
+
+    Parameters
+    ----------
+    rel : str
+        Path relative to the course root, as the lessons name it.
+    """
+    p = (paths.ROOT / rel).resolve()
+    if paths.ROOT not in p.parents or not p.is_file():
+        raise StudentError(f"课程中没有文件“{rel}”。")
+    print(f"# {rel}\n" + p.read_text(encoding="utf-8"))

@@ -1,0 +1,8 @@
+# Jupyter server settings of the course (used by `make lab` and the hub's single-user servers
+# through JUPYTER_CONFIG_DIR=<this folder>).  jupytext's server extension is enabled by its own
+# package; here only what the course decides.
+c = get_config()  # noqa: F821
+
+# Lessons are text notebooks (MyST .md): open and save them through jupytext, and never write
+# paired .ipynb copies beside them.
+c.ServerApp.jpserver_extensions = {"jupyterlab_jupytext": True}
