@@ -255,14 +255,7 @@ def test_solution_cells_show_their_value_and_no_warning(course, syllabus):
 
 #: parameter sets whose student page does not yet show what an exercise needs (to be fixed in the sets or
 #: pages; remove an entry once it passes -- the test fails on an entry that no longer fails)
-KNOWN_UNANSWERABLE = {
-    ("intro", "brief"),           # show_register: false hides the figures of intro-1, -3, -4
-    ("intro", "quanzhou-only"),   # the Xiamen and Chengdu figures of intro-1 and intro-4 are hidden
-    ("pujiang", "default"),       # pujiang-1: the five demonstration figures are only in a chart, not on the page
-    ("pujiang", "community-a"),
-    ("pujiang", "capacity-strict"),
-    ("pujiang", "reseeded"),
-}
+KNOWN_UNANSWERABLE: set[tuple[str, str]] = set()
 
 
 def test_every_exercise_is_answerable_from_its_student_page(course, syllabus):
@@ -284,13 +277,6 @@ def test_every_exercise_is_answerable_from_its_student_page(course, syllabus):
 
 #: strings the publish branch removes (chart alt text, papermill's injected cell label); not lesson content
 _PUBLISH_OWNED = ("No description has been provided for this image", "# Parameters")
-#: English in exercise prompts and solutions, which the exercises branch rewrites; delete on merge
-_EXERCISES_OWNED = (
-    "请填写文章编号（pujiang、xiamen、yihe、chengdu、quanzhou 之一）",
-    "限定方式（qualifier）是什么？可选：exact、over、at_least、under、approx、range、verbal_approx、verbal_over、rank、date",
-    "（登记编号 cd-over-three-years），登记表把它的限定方式记为 over（超过）", "回答 True 或 False",
-    "克朗巴赫 alpha 系数", "的 alpha 系数", "alpha 偏低", "alpha 本身")
-_EXERCISES_OWNED_WORDS = {"quanzhou-practice": {"name", "households", "groups", "reason"}}  # solution of 练习3
 
 
 def test_no_english_words_on_chinese_pages_outside_code(course):
@@ -300,10 +286,8 @@ def test_no_english_words_on_chinese_pages_outside_code(course):
     for page in _pages(course / "lessons", "*.html"):
         if "zh-Hant" in page.name:
             continue
-        lesson = page.relative_to(course / "lessons").parts[0]
-        allowed = set(ALLOWED) | _EXERCISES_OWNED_WORDS.get(lesson, set())
-        words = visible_english(page.read_text(encoding="utf-8"), allowed=allowed,
-                                ignore=_PUBLISH_OWNED + _EXERCISES_OWNED)
+        words = visible_english(page.read_text(encoding="utf-8"), allowed=ALLOWED,
+                                ignore=_PUBLISH_OWNED)
         if words:
             found[page.relative_to(course).as_posix()] = dict(words.most_common(8))
     assert not found, f"English words outside code cells: {found}"

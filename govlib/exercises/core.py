@@ -220,7 +220,7 @@ class Exercise:
             unit = f"（单位：{self.unit}）" if self.unit else ""
             return f"填写一个整数{unit}，阿拉伯数字或汉字数字都可以。"
         if self.answer == "bool":
-            return "回答 True 或 False（也可以写“是”或“否”）。"
+            return "回答 `True` 或 `False`（也可以写“是”或“否”）。"
         if self.answer == "choice":
             if self.show_choices:
                 return "从下列选项中选一项，照原样填写（可以复制）。"
