@@ -17,7 +17,9 @@ and then renamed, so a reader never sees half a file):
     answer, for marking by hand.
 
 CSV files are UTF-8 with a byte-order mark, so spreadsheet programs show the
-Chinese text correctly.
+Chinese text correctly; a cell a spreadsheet would run as a formula is
+neutralised (:func:`csv_cell`).  ``rubric.md`` escapes every text it quotes
+(:func:`md_text`): file names and answers cannot inject HTML or Markdown.
 """
 
 from __future__ import annotations
@@ -26,14 +28,14 @@ import base64
 import csv
 import html
 import io
-import os
+import re
 from pathlib import Path
 
 from govlib.atomic import atomic_write
 from govlib.grading.collect import STATUS_ZH
 from govlib.grading.score import ROW_STATUS_ZH, QuestionStat, Row, student_totals
 
-__all__ = ["scores_csv", "files_csv", "success_chart", "summary_html", "rubric_md",
+__all__ = ["csv_cell", "md_text", "scores_csv", "files_csv", "success_chart", "summary_html", "rubric_md",
            "write_reports"]
 
 _SCORE_COLS = ["student", "file", "exercise", "kind", "answer", "correct", "status", "status_zh",
@@ -42,12 +44,33 @@ _FILE_COLS = ["student", "file", "status", "status_zh", "lesson", "correct", "gr
               "problems"]
 
 
+_PLAIN_NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
+
+
+def csv_cell(value) -> str:
+    """A cell as text that a spreadsheet will not run as a formula.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    (Excel, WPS and LibreOffice treat these as formulas) gets a leading
+    apostrophe, unless it is a plain number such as ``-5`` or ``+1.5``.
+
+    Examples
+    --------
+    >>> csv_cell("=HYPERLINK(\"http://x\")"), csv_cell("-5"), csv_cell("@SUM(1)"), csv_cell(3)
+    ('\'=HYPERLINK("http://x")', '-5', "'@SUM(1)", '3')
+    """
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
 def _csv_text(cols, records) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
     for rec in records:
-        w.writerow(rec)
+        w.writerow({k: csv_cell(v) for k, v in rec.items()})
     return "\ufeff" + buf.getvalue()
 
 
@@ -195,8 +218,26 @@ def summary_html(*, lesson: str, exercises, subs, rows: list[Row], stats: list[Q
     return "".join(parts)
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~>!])")
+
+
+def md_text(text) -> str:
+    """Quoted text made inert in Markdown: one line, HTML escaped, Markdown punctuation backslash-escaped.
+
+    Examples
+    --------
+    >>> md_text("<b>粗体</b> **x** [a](b)")
+    '&lt;b&gt;粗体&lt;/b&gt; \\*\\*x\\*\\* \\[a\\]\\(b\\)'
+    """
+    one = " ".join(("" if text is None else str(text)).split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(one, quote=False))
+
+
 def rubric_md(*, lesson: str, exercises, rows: list[Row]) -> str:
-    """The discussion questions with their rubrics and every student's answer (Markdown)."""
+    """The discussion questions with their rubrics and every student's answer (Markdown).
+
+    Student names, file names and answers are quoted through :func:`md_text`.
+    """
     lines = [f"# 讨论题评分要点：{lesson}", ""]
     disc = [e for e in exercises if not e.graded]
     if not disc:
@@ -207,10 +248,10 @@ def rubric_md(*, lesson: str, exercises, rows: list[Row]) -> str:
         lines += ["", "学生回答：", ""]
         ans = [r for r in rows if r.exercise == e.id]
         for r in ans:
-            text = " ".join(r.answer.split()) if r.answer.strip() else "（未作答）"
+            text = md_text(r.answer) if r.answer.strip() else "（未作答）"
             if r.status != "discussion":
                 text = f"（{ROW_STATUS_ZH.get(r.status, r.status)}）"
-            lines.append(f"- **{r.student}**（{r.file}）：{text}")
+            lines.append(f"- **{md_text(r.student)}**（{md_text(r.file)}）：{text}")
         if not ans:
             lines.append("（没有提交）")
         lines.append("")
@@ -228,13 +269,16 @@ def write_reports(out: str | Path, *, lesson: str, exercises, subs, rows: list[R
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    chart = success_chart(stats, title=f"{title or lesson}：各题正确率") if stats else None
     paths = {
         "scores": atomic_write(out / "scores.csv", scores_csv(rows)),
         "files": atomic_write(out / "files.csv", files_csv(subs, rows)),
-        "summary": atomic_write(out / "summary.html", summary_html(
-            lesson=lesson, exercises=exercises, subs=subs, rows=rows, stats=stats, notes=notes,
-            chart_png=chart, title=title)),
         "rubric": atomic_write(out / "rubric.md", rubric_md(lesson=lesson, exercises=exercises, rows=rows)),
     }
+    try:
+        chart = success_chart(stats, title=f"{title or lesson}：各题正确率") if stats else None
+    except Exception:  # noqa: BLE001 - the tables matter more than the chart
+        chart = None
+    paths["summary"] = atomic_write(out / "summary.html", summary_html(
+        lesson=lesson, exercises=exercises, subs=subs, rows=rows, stats=stats, notes=notes,
+        chart_png=chart, title=title))
     return paths
