@@ -154,9 +154,11 @@ def summary_html(*, lesson: str, exercises, subs, rows: list[Row], stats: list[Q
     parts = [f"<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
              f"<title>作业评分汇总：{_e(lesson)}</title><style>{_CSS}</style></head><body>",
              f"<h1>作业评分汇总：{_e(title or lesson)}</h1>",
-             f"<p>课程编号 <code>{_e(lesson)}</code>；共 {len(subs)} 个文件，其中 {len(ran)} 个笔记本已运行并评分，"
-             f"{len(subs) - len(ran)} 个未能运行；{len(bad)} 个文件有问题或提醒（见下文）。"
+             f"<p>课程编号 <code>{_e(lesson)}</code>；共 {len(subs)} 个条目，其中 {len(ran)} 个笔记本已运行并评分，"
+             f"{len(subs) - len(ran)} 个未运行；{len(bad)} 个文件有问题或提醒（见下文）。"
              f"自动评分题 {len(graded)} 道，讨论题 {len(exercises) - len(graded)} 道。</p>"]
+    if notes:
+        parts.append("<ul class=\"note\">" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
     parts.append("<h2>各题正确率</h2>")
     if chart_png:
         b64 = base64.b64encode(chart_png).decode("ascii")
@@ -194,14 +196,12 @@ def summary_html(*, lesson: str, exercises, subs, rows: list[Row], stats: list[Q
                  "鼠标停在格子上可看到读取到的答案。</p>")
     # problems
     parts.append("<h2>文件问题与提醒</h2>")
-    if bad or notes:
+    if bad:
         parts.append("<table><tr><th>文件</th><th>学生</th><th>状态</th><th>问题</th></tr>")
         for s in bad:
             items = "".join(f"<li>{_e(p)}</li>" for p in s.problems)
             parts.append(f"<tr><td>{_e(s.file)}</td><td>{_e(s.student)}</td>"
                          f"<td>{_e(STATUS_ZH.get(s.status, s.status))}</td><td><ul>{items}</ul></td></tr>")
-        for n in notes:
-            parts.append(f"<tr><td colspan=\"3\">（文件夹）</td><td>{_e(n)}</td></tr>")
         parts.append("</table>")
     else:
         parts.append("<p>没有问题。</p>")
