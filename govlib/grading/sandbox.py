@@ -283,7 +283,8 @@ class Runner:
                 cmd += ["--tmpfs", str(m)]
         cmd += ["--size", str(self.limits.scratch), "--tmpfs", HOME,
                 "--size", str(self.limits.scratch), "--tmpfs", "/tmp",
-                "--dir", WORK, "--chdir", WORK, "--clearenv"]
+                "--size", str(self.limits.scratch // 4), "--tmpfs", "/dev/shm",
+                "--dir", WORK, "--remount-ro", "/", "--chdir", WORK, "--clearenv"]
         for k, v in self._env(HOME).items():
             cmd += ["--setenv", k, v]
         cmd += ["--", sys.executable, "-P", "-s", "-m", "govlib.grading.runner"]
