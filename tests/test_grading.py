@@ -660,3 +660,145 @@ def test_committed_fixture_class_matches_its_generator():
     for name, data in built.items():
         assert (CLASS / name).read_bytes() == data, name
     json.loads((CLASS / "alice.ipynb").read_text(encoding="utf-8"))
+
+
+# ----------------------------------------------------------------------------
+# the handed-out edition decides the parameters
+# ----------------------------------------------------------------------------
+
+def _fake_build(root: Path, *, values=None, meta_values=None, set_name="default") -> Path:
+    """A build folder with one handed-out demo notebook and its manifest entry."""
+    sys.path.insert(0, str(GRADING))
+    try:
+        import make_class
+    finally:
+        sys.path.remove(str(GRADING))
+    nb = make_class.notebook({}, params="n_households: int = 1000  # 社区户数 [100, 5000]")
+    nb["metadata"]["govlib"]["params"] = set_name
+    nb["metadata"]["govlib"]["values"] = meta_values if meta_values is not None else {"n_households": 1000}
+    rel = f"lessons/demo/{set_name}/student.ipynb"
+    (root / rel).parent.mkdir(parents=True)
+    data = json.dumps(nb, ensure_ascii=False).encode("utf-8")
+    (root / rel).write_bytes(data)
+    entry = {"lesson": "demo", "params": set_name, "edition": "student-notebook", "path": rel,
+             "sha256": hashlib.sha256(data).hexdigest()}
+    if values is not None:
+        entry["values"] = values
+    (root / "manifest.json").write_text(json.dumps({"format": 1, "artifacts": [entry]}), encoding="utf-8")
+    return root
+
+
+def test_handout_from_the_syllabus(demo):
+    from govlib.grading.handout import load_handout
+
+    exs = core.catalog("demo")
+    h = load_handout("demo", exs, syllabus=SYLLABUS)
+    assert h.values == {"n_households": 1000} and h.exercise_params == {"demo-2": {"households": 1000}}
+    assert h.check_exprs == {("demo-2", "households"): "n_households"}
+    h = load_handout("demo", exs, set_name="big", syllabus=SYLLABUS)
+    assert h.exercise_params == {"demo-2": {"households": 2000}} and "big" in h.origin
+
+
+def test_handout_from_a_build_manifest(demo, tmp_path):
+    from govlib.grading.handout import load_handout
+
+    exs = core.catalog("demo")
+    # the manifest's own values win over the notebook metadata
+    b = _fake_build(tmp_path / "b1", values={"n_households": 2000}, meta_values={"n_households": 1500})
+    h = load_handout("demo", exs, build=b)
+    assert h.exercise_params == {"demo-2": {"households": 2000}} and "清单已核对" in h.origin
+    # no values in the manifest yet: the handed-out notebook's metadata
+    h = load_handout("demo", exs, build=_fake_build(tmp_path / "b2", meta_values={"n_households": 1500}))
+    assert h.exercise_params == {"demo-2": {"households": 1500}}
+    # a value outside the declared range [100, 5000] is clamped, and said so
+    h = load_handout("demo", exs, build=_fake_build(tmp_path / "b3", values={"n_households": 10 ** 9}))
+    assert h.exercise_params == {"demo-2": {"households": 5000}} and "超出声明范围" in h.notes[0]
+    with pytest.raises(ParameterError, match="不符合声明"):
+        load_handout("demo", exs, build=_fake_build(tmp_path / "b4", values={"n_households": "many"}))
+    with pytest.raises(ParameterError, match="参数集 big.*已有参数集：default"):
+        load_handout("demo", exs, set_name="big", build=tmp_path / "b1")
+    # the handed-out notebook changed after the build: refused
+    nb = tmp_path / "b1" / "lessons" / "demo" / "default" / "student.ipynb"
+    nb.write_bytes(nb.read_bytes().replace(b"1500", b"3000"))
+    with pytest.raises(ParameterError, match="SHA-256"):
+        load_handout("demo", exs, build=tmp_path / "b1")
+    with pytest.raises(ParameterError, match="无法读取构建清单"):
+        load_handout("demo", exs, build=tmp_path / "nothing-here")
+
+
+def test_parameter_edits_are_reported_statically(demo):
+    from govlib.grading.collect import parameter_edits
+    from govlib.grading.handout import load_handout
+
+    h = load_handout("demo", core.catalog("demo"), syllabus=SYLLABUS)
+    spec = Spec.from_exercises("demo", core.catalog("demo"), param_names=["n_households"])
+    nb = _nb(["n_households = 1000", "n_households = 600", "n_households += 1",
+              "check('demo-2', ans_demo2, households=600)", "check('demo-2', ans_demo2, households=n_households)"],
+             {"govlib": {"lesson": "demo", "params": "big", "values": {"n_households": 600}},
+              "kernelspec": {"name": "evil", "display_name": "Evil"}})
+    got = parameter_edits(nb, h, spec)
+    assert got == [
+        "笔记本元数据中的参数 n_households 被改为 600（发放版为 1000）：按发放版评分",
+        "笔记本元数据写的参数集是 'big'，发放的是 default：按发放版评分",
+        "参数 n_households 在笔记本中被改为 600（发放版为 1000）：按发放版评分",
+        "参数 n_households 在笔记本中被改为 n_households Add 1（发放版为 1000）：按发放版评分",
+        "check(\"demo-2\", …) 的参数 households 被写成 600（发放版为 n_households）：按发放版评分",
+        "发放版中有 1 个非练习代码单元被修改或删除（仍照常运行评分，请留意）",  # the import cell is gone
+        "笔记本的内核是 'evil'，不是发放版的 python3：仍用 python3 运行",
+    ]
+    assert parameter_edits(_nb(["n_households = 1000", "from govlib.exercises import check",
+                                "check('demo-2', a, households=n_households)"],
+                               {"govlib": {"lesson": "demo", "params": "default", "values": {"n_households": 1000}}}),
+                           h, spec) == []
+
+
+def test_kernel_client_uses_only_public_nbclient_api():
+    from nbclient import NotebookClient
+
+    cls = kernel._client_class()
+    overridden = [k for k, v in vars(cls).items() if callable(v) and hasattr(NotebookClient, k)
+                  and not k.startswith("__")]
+    assert overridden == ["output"]  # a public hook; no private method of NotebookClient is overridden
+
+
+# ----------------------------------------------------------------------------
+# files: every entry, encodings, old formats
+# ----------------------------------------------------------------------------
+
+def test_scan_folder_lists_every_entry_without_following_links(tmp_path):
+    (tmp_path / "a.ipynb").write_text("{}")
+    (tmp_path / ".h.ipynb").write_text("{}")
+    (tmp_path / "d").mkdir()
+    os.symlink("/etc/passwd", tmp_path / "out.ipynb")
+    os.symlink(tmp_path / "nope", tmp_path / "dangling.ipynb")
+    os.mkfifo(tmp_path / "fifo.ipynb")
+    got = {e.name: e.kind for e in files.scan_folder(tmp_path)}
+    assert got == {"a.ipynb": "file", ".h.ipynb": "hidden", "d": "folder", "out.ipynb": "symlink",
+                   "dangling.ipynb": "symlink", "fifo.ipynb": "special"}
+    # reading a FIFO or a link is refused without blocking
+    assert files.read_notebook(tmp_path / "fifo.ipynb")[1] == "not-notebook"
+    assert files.read_notebook(tmp_path / "out.ipynb")[1] == "not-notebook"
+
+
+@pytest.mark.parametrize("encoding,name", [("utf-16", "UTF-16（带 BOM）"), ("utf-16-le", "UTF-16 LE（无 BOM）"),
+                                           ("utf-16-be", "UTF-16 BE（无 BOM）"), ("utf-32", "UTF-32（带 BOM）"),
+                                           ("utf-8-sig", "UTF-8（带 BOM）"), ("gb18030", "GB18030/GBK")])
+def test_read_notebook_detects_and_names_encodings(tmp_path, encoding, name):
+    text = (CLASS / "alice.ipynb").read_text(encoding="utf-8")
+    p = tmp_path / "x.ipynb"
+    p.write_bytes(text.encode(encoding))
+    nb, status, note = files.read_notebook(p)
+    assert status == "ok" and note == f"文件编码为 {name}，已按此读取"
+    assert "网格要与人力相匹配" in "".join(files.code_sources(nb))
+
+
+def test_read_notebook_upgrades_nbformat_3(tmp_path):
+    v3 = {"metadata": {"name": ""}, "nbformat": 3, "nbformat_minor": 0,
+          "worksheets": [{"cells": [{"cell_type": "code", "language": "python", "input": "ans_demo1 = 41.11",
+                                     "metadata": {}, "outputs": [], "collapsed": False}], "metadata": {}}]}
+    p = tmp_path / "old.ipynb"
+    p.write_text(json.dumps(v3))
+    nb, status, note = files.read_notebook(p)
+    assert status == "ok" and "nbformat 3" in note and files.code_sources(nb) == ["ans_demo1 = 41.11"]
+    p.write_text(json.dumps({**v3, "nbformat": 2}))
+    assert files.read_notebook(p)[1] == "broken"

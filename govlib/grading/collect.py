@@ -162,6 +162,10 @@ def parameter_edits(nb, handout, spec: Spec) -> list[str]:
         if want is not None and expr != want and (ex_id, p, expr) not in seen:
             seen.add((ex_id, p, expr))
             out.append(f"check(\"{ex_id}\", …) 的参数 {p} 被写成 {expr}（发放版为 {want}）：按发放版评分")
+    have = {src.strip() for src in code_sources(nb)}
+    changed = [c for c in handout.fixed_cells if c not in have]
+    if changed:
+        out.append(f"发放版中有 {len(changed)} 个非练习代码单元被修改或删除（仍照常运行评分，请留意）")
     kernel = (nb.get("metadata", {}).get("kernelspec") or {}).get("name")
     if kernel not in (None, handout.kernel):
         out.append(f"笔记本的内核是 {_lit(kernel)}，不是发放版的 {handout.kernel}：仍用 {handout.kernel} 运行")

@@ -54,6 +54,9 @@ class Handout:
         ``check`` call passes (e.g. ``"n_households"``).
     kernel : str
         The handout's kernel name.
+    fixed_cells : list of str
+        Sources of the handout's code cells a student has no reason to edit
+        (not tagged exercise, parameters, solution or instructor).
     origin : str
         Where the values come from (Chinese).
     notes : list of str
@@ -68,6 +71,7 @@ class Handout:
     kernel: str = "python3"
     origin: str = ""
     notes: list[str] = field(default_factory=list)
+    fixed_cells: list[str] = field(default_factory=list)
 
 
 def _clamp(specs, values: dict, notes: list[str]) -> dict:
@@ -210,4 +214,7 @@ def load_handout(lesson: str, exercises, *, set_name: str = "default", syllabus:
             check_exprs[(ex_id, p)] = expr
             ex_params[ex_id][p] = _resolve(ex_id, p, expr, values)
     kernel = str((nb.metadata.get("kernelspec") or {}).get("name", "python3"))
-    return Handout(lesson, set_name, values, ex_params, check_exprs, kernel, origin, notes)
+    skip = {"exercise", "parameters", "injected-parameters", "solution", "instructor"}
+    fixed = [c.source.strip() for c in nb.cells if c.cell_type == "code" and c.source.strip()
+             and not skip & set(c.get("metadata", {}).get("tags", []))]
+    return Handout(lesson, set_name, values, ex_params, check_exprs, kernel, origin, notes, fixed)

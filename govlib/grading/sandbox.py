@@ -279,7 +279,7 @@ class Runner:
             cmd += ["--ro-bind", str(self._mpl), "/opt/govlib-mpl-cache"]
         for m in self.masks:
             m = Path(m)
-            if any(_inside(m, r) or m == r for r in self._roots):
+            if m != Path("/") and any(_inside(m, r) for r in self._roots):
                 cmd += ["--tmpfs", str(m)]
         cmd += ["--size", str(self.limits.scratch), "--tmpfs", HOME,
                 "--size", str(self.limits.scratch), "--tmpfs", "/tmp",
