@@ -802,3 +802,25 @@ def test_read_notebook_upgrades_nbformat_3(tmp_path):
     assert status == "ok" and "nbformat 3" in note and files.code_sources(nb) == ["ans_demo1 = 41.11"]
     p.write_text(json.dumps({**v3, "nbformat": 2}))
     assert files.read_notebook(p)[1] == "broken"
+
+
+@pytest.mark.skipif(__import__("shutil").which("bwrap") is None, reason="bubblewrap is not installed")
+def test_sandbox_command_line(tmp_path, monkeypatch):
+    from govlib import paths
+    from govlib.grading import sandbox
+
+    monkeypatch.setenv("SECRET_TOKEN", "do-not-pass")
+    inside = paths.DATA / "returned"  # a submissions folder inside a visible folder is covered
+    r = sandbox.Runner(masks=[inside, tmp_path / "out", Path("/")], jobs=2)
+    cmd = r._bwrap_cmd(5)
+    text = " ".join(cmd)
+    for flag in ("--unshare-user", "--disable-userns", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+                 "--die-with-parent", "--new-session", "--clearenv", "--cap-drop ALL", "--remount-ro /"):
+        assert flag in text, flag
+    assert f"--tmpfs {inside}" in text and f"--tmpfs {tmp_path / 'out'}" not in text  # not visible anyway
+    assert "--tmpfs / " not in text
+    assert "SECRET_TOKEN" not in text and "do-not-pass" not in text
+    assert f"--tmpfs {sandbox.HOME}" in text and "--chdir " + sandbox.WORK in text
+    binds = [cmd[i + 1] for i, a in enumerate(cmd) if a in ("--bind", "--bind-try")]
+    assert binds == []  # nothing of the host is writable
+    assert cmd[-6:] == ["--", sys.executable, "-P", "-s", "-m", "govlib.grading.runner"]

@@ -135,12 +135,19 @@ def _lit(v: Any) -> str:
 
 def parameter_edits(nb, handout, spec: Spec) -> list[str]:
     """Reports of every place a notebook departs from the handed-out parameters (Chinese)."""
-    from govlib.publish.params import python_literal
+    import ast
 
     out: list[str] = []
-    values = handout.values if handout is not None else {}
-    if not values:
+    if handout is None:
         return out
+    values = handout.values
+
+    def same(src: str, want) -> bool:
+        try:
+            got = ast.literal_eval(src)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return False
+        return type(got) is type(want) and got == want
     meta = nb.get("metadata", {}).get("govlib")
     if isinstance(meta, dict):
         mv = meta.get("values")
@@ -149,11 +156,11 @@ def parameter_edits(nb, handout, spec: Spec) -> list[str]:
                 if k in values and (k not in mv or mv[k] != values[k] or type(mv[k]) is not type(values[k])):
                     out.append(f"笔记本元数据中的参数 {k} 被改为 {_lit(mv.get(k, '（删除）'))}"
                                f"（发放版为 {_lit(values[k])}）：按发放版评分")
-        if meta.get("params") not in (None, handout.set_name):
+        if meta.get("params") not in (None, handout.set_name) and values:
             out.append(f"笔记本元数据写的参数集是 {_lit(meta.get('params'))}，发放的是 {handout.set_name}：按发放版评分")
     seen = set()
     for name, src in assigned_literals(nb, values):
-        if src in (python_literal(values[name]), repr(values[name])) or (name, src) in seen:
+        if same(src, values[name]) or (name, src) in seen:
             continue
         seen.add((name, src))
         out.append(f"参数 {name} 在笔记本中被改为 {src}（发放版为 {_lit(values[name])}）：按发放版评分")

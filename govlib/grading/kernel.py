@@ -278,6 +278,7 @@ def run_notebook(sources: list[str], *, variables, params=(), timeout: float, cw
     last = len(work.cells) - 1
     client = _client_class()(work, kernel_name=kernel_name, timeout=max(1, math.ceil(timeout)),
                              interrupt_on_timeout=True, allow_errors=True, shutdown_kernel="immediate",
+                             extra_arguments=["--HistoryManager.enabled=False"],
                              startup_timeout=60, iopub_timeout=4, resources={"metadata": {"path": str(cwd)}})
     client.keep_cell = last
     status, problems, errors = "ok", [], []
