@@ -223,8 +223,8 @@ def read_notebook(path: str | Path):
     try:
         data = json.loads(text)
     except ValueError as exc:  # json.JSONDecodeError
-        where = f"第{exc.lineno}行第{exc.colno}列：{exc.msg}" if hasattr(exc, "lineno") else str(exc)[:120]
-        return None, "broken", f"文件损坏：JSON 无法解析（{where}）"
+        where = f"（第{exc.lineno}行第{exc.colno}列）" if hasattr(exc, "lineno") else ""
+        return None, "broken", f"文件损坏：JSON 无法解析{where}"
     except RecursionError:
         return None, "broken", "文件损坏：JSON 嵌套过深"
     if not isinstance(data, dict) or "nbformat" not in data or ("cells" not in data and "worksheets" not in data):
@@ -238,8 +238,8 @@ def read_notebook(path: str | Path):
             nb = nbformat.reads(text, as_version=4)
             nbformat.validate(nb)
     except Exception as exc:  # nbformat raises several kinds
-        msg = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
-        return None, "broken", f"文件损坏：不是有效的笔记本（{msg}）"
+        path = "/".join(str(p) for p in getattr(exc, "absolute_path", []) or [])
+        return None, "broken", f"文件损坏：笔记本结构不符合 Jupyter 格式{f'（位置 {path}）' if path else ''}"
     if version == 3:
         notes.append("旧版笔记本格式（nbformat 3），已自动升级为第 4 版后评分")
     return nb, "ok", "；".join(notes)

@@ -155,7 +155,7 @@ def summary_html(*, lesson: str, exercises, subs, rows: list[Row], stats: list[Q
              f"<title>作业评分汇总：{_e(lesson)}</title><style>{_CSS}</style></head><body>",
              f"<h1>作业评分汇总：{_e(title or lesson)}</h1>",
              f"<p>课程编号 <code>{_e(lesson)}</code>；共 {len(subs)} 个条目，其中 {len(ran)} 个笔记本已运行并评分，"
-             f"{len(subs) - len(ran)} 个未运行；{len(bad)} 个文件有问题或提醒（见下文）。"
+             f"{len(subs) - len(ran)} 个未运行；{len(bad)} 个条目有问题或提醒（见下文）。"
              f"自动评分题 {len(graded)} 道，讨论题 {len(exercises) - len(graded)} 道。</p>"]
     if notes:
         parts.append("<ul class=\"note\">" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
