@@ -148,9 +148,10 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
     from govlib.grading.sandbox import Limits, Runner
 
     sub_dir = Path(submissions)
-    if not sub_dir.is_dir() or sub_dir.is_symlink():
+    if not sub_dir.is_dir():
         raise ParameterError(f"作业文件夹 {sub_dir} 不存在或不是文件夹 / submissions folder '{sub_dir}' does not "
                              "exist or is not a folder")
+    sub_dir = sub_dir.resolve()  # the folder itself may be a link; its entries never are followed
     check_options(timeout, jobs, extract_timeout)
     exercises = catalog(lesson)
     if not exercises:
