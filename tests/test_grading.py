@@ -827,3 +827,50 @@ def test_sandbox_command_line(tmp_path, monkeypatch):
     binds = [cmd[i + 1] for i, a in enumerate(cmd) if a in ("--bind", "--bind-try")]
     assert binds == []  # nothing of the host is writable
     assert cmd[-6:] == ["--", sys.executable, "-P", "-s", "-m", "govlib.grading.runner"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_running_sandboxes_and_keeps_a_partial_report(demo, tmp_path):
+    import time as _time
+
+    import nbformat
+
+    from govlib.grading import grade_folder
+
+    sub = tmp_path / "returned"
+    sub.mkdir()
+    for name in ("loop1.ipynb", "loop2.ipynb"):
+        nbformat.write(_nb(["ans_demo1 = 41.11", "import time\ntime.sleep(600)"], {"govlib": {"lesson": "demo"}}),
+                       str(sub / name))
+    shutil.copy(CLASS / "dave.ipynb", sub / "broken.ipynb")  # done at once: its report triggers Ctrl-C
+
+    def ctrl_c(s):
+        if s.file == "broken.ipynb":
+            _time.sleep(3)  # the two loops are running by now
+            raise KeyboardInterrupt
+
+    t0 = _time.monotonic()
+    res = grade_folder(sub, "demo", jobs=3, timeout=300, syllabus=SYLLABUS, on_done=ctrl_c)
+    assert _time.monotonic() - t0 < 60
+    assert res.interrupted
+    by = {s.file: s.status for s in res.submissions}
+    assert by == {"broken.ipynb": "broken", "loop1.ipynb": "interrupted", "loop2.ipynb": "interrupted"}
+    assert res.paths["scores"].exists() and "评分被中断" in res.paths["summary"].read_text(encoding="utf-8")
+    _time.sleep(1)
+    assert _children(os.getpid()) == []  # no sandbox (bwrap) or runner left behind
+
+
+def _children(pid: int) -> list[str]:
+    """Live child processes of *pid* (from /proc; zombies excluded)."""
+    out = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            stat_text = Path("/proc", p, "stat").read_text()
+        except OSError:
+            continue
+        fields = stat_text.rsplit(")", 1)[1].split()
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.append(stat_text.split(")")[0])
+    return out
