@@ -347,7 +347,7 @@ class Runner:
                         pass
             if tmp:
                 shutil.rmtree(tmp, ignore_errors=True)
-        if self.cancelled.is_set() and data is None:
+        if self.cancelled.is_set() and not data:
             return {"status": "interrupted", "problems": ["评分被中断，此文件未评分"], "payload": None}
         return self._validate(data, nonce, variables, params)
 
