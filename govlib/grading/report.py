@@ -56,8 +56,8 @@ def csv_cell(value) -> str:
 
     Examples
     --------
-    >>> csv_cell("=HYPERLINK(\"http://x\")"), csv_cell("-5"), csv_cell("@SUM(1)"), csv_cell(3)
-    ('\'=HYPERLINK("http://x")', '-5', "'@SUM(1)", '3')
+    >>> csv_cell("=SUM(A1)"), csv_cell("-5"), csv_cell("@SUM(1)"), csv_cell("-2+3"), csv_cell(3)
+    ("'=SUM(A1)", '-5', "'@SUM(1)", "'-2+3", '3')
     """
     text = "" if value is None else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.match(text):
@@ -226,8 +226,8 @@ def md_text(text) -> str:
 
     Examples
     --------
-    >>> md_text("<b>粗体</b> **x** [a](b)")
-    '&lt;b&gt;粗体&lt;/b&gt; \\*\\*x\\*\\* \\[a\\]\\(b\\)'
+    >>> print(md_text("<b>粗体</b> **x** [a](b)"))
+    &lt;b&gt;粗体&lt;/b&gt; \\*\\*x\\*\\* \\[a\\]\\(b\\)
     """
     one = " ".join(("" if text is None else str(text)).split())
     return _MD_SPECIAL.sub(r"\\\1", html.escape(one, quote=False))
