@@ -36,27 +36,72 @@ _NUMERIC = ("value", "low", "high", "decimals")
 # reading and validating
 # ----------------------------------------------------------------------------
 
+def _decode_utf8(raw: bytes, shown: str) -> str:
+    """The file's text; a byte that is not UTF-8 is reported with its exact line and column."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        pos = exc.start
+        line = raw.count(b"\n", 0, pos) + 1
+        line_start = raw.rfind(b"\n", 0, pos) + 1
+        if line == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            line_start = 3
+        col = len(raw[line_start:pos].decode("utf-8", "replace")) + 1
+        raise DataError(Problem(shown, f"not valid UTF-8: byte 0x{raw[pos]:02X} at character {col} of the line "
+                                       "(save the file as UTF-8)", row=line)) from None
+
+
+def _csv_records(text: str, shown: str) -> list[tuple[int, list[str]]]:
+    """Each non-blank CSV record with the line it starts on (quoted fields may span lines)."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    out: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for fields in reader:
+            line, start = start, reader.line_num + 1
+            if fields:
+                out.append((line, fields))
+    except csv.Error as exc:
+        raise DataError(Problem(shown, f"not a readable CSV file: {exc}", row=start)) from None
+    return out
+
+
 def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
-    """Read a CSV as text, blank cells as missing; check the header."""
+    """Read a CSV as text, blank cells as missing; check the header.
+
+    The index is each record's line number in the file (the header is line
+    1), counted exactly: blank lines are skipped but counted, and a quoted
+    field spanning several lines puts the next record that many lines down.
+    """
     shown = display_path(path)
     if not Path(path).is_file():
         raise DataError(Problem(shown, "file not found"))
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(Problem(shown, f"not a readable UTF-8 CSV file: {exc}")) from None
-    if df.empty and not len(df.columns):
+    text = _decode_utf8(Path(path).read_bytes(), shown)
+    records = _csv_records(text, shown)
+    if not records:
         raise DataError(Problem(shown, "file is empty"))
-    missing = [c for c in columns if c not in df.columns]
-    extra = [c for c in df.columns if c not in columns]
-    problems = [Problem(shown, "missing column", row=1, column=c) for c in missing]
-    problems += [Problem(shown, "unknown column", row=1, column=c) for c in extra]
+    header_line, header = records[0]
+    header = [h.strip() for h in header]
+    missing = [c for c in columns if c not in header]
+    extra = [c for c in header if c not in columns]
+    problems = [Problem(shown, "missing column", row=header_line, column=c) for c in missing]
+    problems += [Problem(shown, "unknown column", row=header_line, column=c) for c in extra]
+    rows, lines = [], []
+    for line, fields in records[1:]:
+        if len(fields) > len(header):
+            problems.append(Problem(shown, f"{len(fields)} fields, but the header has {len(header)}", row=line))
+            continue
+        rows.append(fields + [""] * (len(header) - len(fields)))
+        lines.append(line)
     if problems:
         raise DataError(problems)
+    df = pd.DataFrame(rows, columns=header, index=pd.Index(lines, dtype="int64"), dtype=object)
     for col in df.columns:
         df[col] = df[col].map(lambda v: v.strip() if isinstance(v, str) else v)
         df[col] = df[col].mask(df[col] == "")
-    df.index = pd.RangeIndex(2, len(df) + 2)  # index = line number in the file
     return df[columns]
 
 

@@ -155,3 +155,92 @@ def test_framework_bad_yaml_names_line(tmp_path, good_data):
     p.write_text("id: demo\nroot: [unclosed\n", encoding="utf-8")
     with pytest.raises(DataError, match="bad.yaml, line"):
         load_framework(p, register=Register(good_data))
+
+
+# ----------------------------------------------------------------------------
+# exact error positions: blank lines, quoted multi-line fields, bytes that are not UTF-8
+# ----------------------------------------------------------------------------
+
+def _figures_with(good_data, edit) -> str:
+    lines = (good_data / "figures.csv").read_text(encoding="utf-8").split("\n")
+    lines = edit(lines)
+    (good_data / "figures.csv").write_text("\n".join(lines), encoding="utf-8")
+    return "\n".join(lines)
+
+
+def _bad_percentage(lines):
+    # line 5 (qz-over60) gets 160%
+    lines[4] = lines[4].replace(",,60,,,0,%,over,", ",,160,,,0,%,over,")
+    return lines
+
+
+def test_error_line_counts_blank_lines(good_data):
+    # two blank lines inserted after line 2: the bad row moves from line 5 to line 7
+    _figures_with(good_data, lambda ls: _bad_percentage(ls)[:2] + ["", ""] + _bad_percentage(ls)[2:])
+    with pytest.raises(DataError) as info:
+        Register(good_data)
+    assert [(p.row, p.column) for p in info.value.problems] == [(7, "value")]
+
+
+def test_error_line_counts_quoted_multiline_fields(good_data):
+    def edit(ls):
+        ls = _bad_percentage(ls)
+        # the note of line 2 spans three lines: the bad row moves from line 5 to line 7
+        ls[1] = ls[1] + '"第一行\n第二行,带逗号\n第三行"'
+        return ls
+
+    text = _figures_with(good_data, edit)
+    assert text.split("\n")[6].startswith("qz-over60,")  # hand check: the bad row is the 7th line
+    with pytest.raises(DataError) as info:
+        Register(good_data)
+    assert [(p.row, p.column) for p in info.value.problems] == [(7, "value")]
+    assert "line 7, column 'value'" in str(info.value)
+
+
+def test_error_line_after_a_multiline_field_and_a_blank_line(good_data):
+    def edit(ls):
+        ls = _bad_percentage(ls)
+        ls[2] = ls[2] + '"甲\n\n乙"'  # a blank line *inside* the quotes is part of the field
+        return ls[:3] + [""] + ls[3:]
+
+    _figures_with(good_data, edit)
+    with pytest.raises(DataError) as info:
+        Register(good_data)
+    # line 5 + 2 (inside the field) + 1 (blank line) = 8
+    assert [(p.row, p.column) for p in info.value.problems] == [(8, "value")]
+    lines = (good_data / "figures.csv").read_text(encoding="utf-8").split("\n")
+    assert lines[7].startswith("qz-over60,")  # hand check: the bad row is the 8th line
+
+
+def test_non_utf8_byte_gives_line_and_column(good_data):
+    raw = (good_data / "figures.csv").read_bytes().split(b"\n")
+    # line 4, after "qz-a-under10,quanzhou,": a Latin-1 e-acute (0xE9) -> column 23
+    raw[3] = raw[3].replace(b"qz-a-under10,quanzhou,", b"qz-a-under10,quanzhou,\xe9", 1)
+    (good_data / "figures.csv").write_bytes(b"\n".join(raw))
+    with pytest.raises(DataError) as info:
+        Register(good_data)
+    (p,) = info.value.problems
+    assert p.row == 4
+    assert "byte 0xE9 at character 23" in p.rule
+    assert "position" not in str(info.value)
+
+
+def test_non_utf8_byte_column_counts_characters_not_bytes(good_data):
+    raw = (good_data / "figures.csv").read_bytes().split(b"\n")
+    # line 2 = "qz-a-over20,quanzhou,二（四）甲 · 第2段,..." ; a bad byte right after "二（四）甲"
+    prefix = "qz-a-over20,quanzhou,二（四）甲".encode()
+    assert raw[1].startswith(prefix)
+    raw[1] = prefix + b"\xff" + raw[1][len(prefix):]
+    (good_data / "figures.csv").write_bytes(b"\n".join(raw))
+    with pytest.raises(DataError) as info:
+        Register(good_data)
+    (p,) = info.value.problems
+    # 21 ASCII characters + 5 Chinese characters, then the bad byte: character 27
+    assert (p.row, "character 27" in p.rule) == (2, True)
+
+
+def test_too_many_fields_names_the_line(good_data):
+    _figures_with(good_data, lambda ls: ls[:3] + ["", ls[3] + ",extra"] + ls[4:])
+    with pytest.raises(DataError) as info:
+        Register(good_data)
+    assert [p.row for p in info.value.problems] == [5]

@@ -1,9 +1,17 @@
 """Grading returned student notebooks: ``govlib grade SUBMISSIONS_DIR --lesson ID``.
 
-- :mod:`govlib.grading.collect` reads each file, runs it in a fresh kernel
-  (in parallel, with a time limit) and reads its answer variables;
-- :mod:`govlib.grading.score` grades the answers with
-  :func:`govlib.exercises.grade_answer` in the grader's own process;
+- :mod:`govlib.grading.files` lists every entry of the folder and reads
+  files safely (encodings, old formats, no links followed);
+- :mod:`govlib.grading.handout` decides the parameters each exercise is
+  graded with, from the edition handed out (syllabus or build manifest);
+- :mod:`govlib.grading.collect` reads each file, reports parameter edits and
+  runs it (in parallel, with a time limit) through
+  :mod:`govlib.grading.sandbox` (bubblewrap; the threat model is there),
+  which starts :mod:`govlib.grading.runner` inside the sandbox, which runs
+  the cells with :mod:`govlib.grading.kernel` and reads the answer variables;
+- :mod:`govlib.grading.score` validates and grades the answers with
+  :func:`govlib.exercises.grade_answer` in the grader's own process, with
+  the handed-out parameters and a time limit;
 - :mod:`govlib.grading.report` writes ``scores.csv``, ``files.csv``,
   ``summary.html`` and ``rubric.md``;
 - :mod:`govlib.grading.pipeline` ties them together (:func:`grade_folder`);

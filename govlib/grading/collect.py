@@ -1,63 +1,59 @@
-"""Read the students' returned notebooks and run them, never touching the originals.
+"""Read the students' returned files and run them in sandboxes, never touching the originals.
 
-For each file of a submissions folder:
+For each entry of a submissions folder:
 
-1. the student is the file name's stem (NFC-normalised); two files with the
-   same stem (ignoring case) are both graded and reported as duplicates;
-2. the file is copied to a fresh temporary folder, and only the copy is read
-   and run; an empty, broken or non-notebook file is reported and not run;
-3. the lesson is detected from the notebook's metadata (``metadata.govlib.lesson``,
-   written by the course build) or from its ``check("<lesson>-n", …)`` calls;
-   a notebook of another lesson is reported and not run; a notebook with a
-   suffix other than ``.ipynb`` is run, with a warning;
-4. the code cells run in a fresh kernel (``python3``, working folder = the
-   temporary folder), errors allowed, within a time limit for the whole
-   notebook; when the limit is hit the kernel is interrupted, and killed if
-   the interrupt does not stop it;
-5. one extra cell, appended by the grader, writes the answer variables
-   (``ans_…``) and the parameter values the exercises need as JSON between
-   two marker lines that carry a random per-run nonce; the grader parses that
-   cell's output only, so nothing a notebook printed earlier (nor a redefined
-   ``check``) can stand in for it.
+1. every entry is listed (:func:`govlib.grading.files.scan_folder`): hidden
+   files, sub-folders, symbolic links and special files get a status and are
+   never opened; the student is a file name's stem (NFC-normalised); two
+   files with the same stem (ignoring case) are both graded and reported;
+2. a regular file is read once, safely (no links followed, no FIFO opened),
+   its encoding detected and an old format upgraded; an empty, broken or
+   non-notebook file is reported and not run;
+3. the lesson is detected from the notebook's metadata or its
+   ``check("<lesson>-n", …)`` calls; a notebook of another lesson is reported
+   and not run;
+4. edits to the handed-out parameters (in the parameters cell or any cell,
+   in the notebook metadata, in ``check`` call arguments, or values found in
+   the kernel) are reported; they never change the grading, which uses the
+   handed-out values (:mod:`govlib.grading.handout`);
+5. the code cells run in a sandbox (:mod:`govlib.grading.sandbox`), which
+   returns the validated answer variables.
 
-Reading files is :mod:`govlib.grading.files`, running a notebook is
-:mod:`govlib.grading.kernel`; this module does one file
-(:func:`collect_one`) and a whole folder (:func:`collect_all`).  Notebooks
-run in parallel from a thread pool (each in its own kernel process); nothing
-here needs pandas or imports the exercise banks.
+Notebooks run in parallel from a thread pool (each thread waits on its own
+sandbox); Ctrl-C stops the sandboxes and marks unfinished files.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from govlib.grading.files import (check_params, code_sources, detect_lesson, find_submissions,
-                                  read_notebook, student_id)
-from govlib.grading.kernel import EXTRACT_TIMEOUT, run_notebook
+from govlib.grading.files import (Entry, assigned_literals, check_calls, code_sources, detect_lesson,
+                                  read_notebook, scan_folder, student_id)
+from govlib.grading.kernel import EXTRACT_TIMEOUT
 
-__all__ = ["Spec", "Submission", "STATUS_ZH", "RAN", "collect_one", "collect_all",
-           # re-exported from files and kernel
-           "find_submissions", "student_id", "read_notebook", "detect_lesson", "check_params",
-           "run_notebook", "EXTRACT_TIMEOUT"]
+__all__ = ["Spec", "Submission", "STATUS_ZH", "RAN", "collect_one", "collect_all", "EXTRACT_TIMEOUT"]
 
-#: status of one file, in Chinese for the reports
+#: status of one entry, in Chinese for the reports
 STATUS_ZH = {
     "ok": "已运行",
     "errors": "已运行（有单元格出错）",
     "timeout": "超时",
-    "died": "内核崩溃",
+    "died": "内核崩溃或被终止",
     "empty": "空文件",
     "broken": "文件损坏",
     "not-notebook": "不是笔记本",
     "wrong-lesson": "课程不符",
     "grader-error": "评分程序出错",
+    "interrupted": "评分被中断，未评分",
+    "folder": "子文件夹，未评分",
+    "symlink": "符号链接，未跟随",
+    "special": "特殊文件，未打开",
+    "hidden": "隐藏或系统文件，未评分",
 }
 #: statuses of files that were run (their answers count in the class summary)
 RAN = frozenset({"ok", "errors", "timeout", "died"})
@@ -74,28 +70,31 @@ class Spec:
     variables : dict
         Exercise id -> answer variable name.
     params : dict
-        Exercise id -> names of the parameters its expected value needs.
+        Exercise id -> names of the exercise's parameters.
+    param_names : tuple of str
+        The lesson's parameter variables (read only to report edits).
     """
 
     lesson: str
     variables: dict[str, str]
     params: dict[str, tuple[str, ...]]
+    param_names: tuple[str, ...] = ()
 
     @classmethod
-    def from_exercises(cls, lesson: str, exercises) -> "Spec":
+    def from_exercises(cls, lesson: str, exercises, param_names=()) -> "Spec":
         """The spec of a lesson's exercises (:class:`govlib.exercises.Exercise`)."""
         return cls(lesson, {e.id: e.variable for e in exercises},
-                   {e.id: tuple(e.params) for e in exercises if e.params})
+                   {e.id: tuple(e.params) for e in exercises if e.params}, tuple(param_names))
 
 
 @dataclass
 class Submission:
-    """One file of the submissions folder, after reading and running it.
+    """One entry of the submissions folder, after reading and running it.
 
     Attributes
     ----------
     file : str
-        File name within the submissions folder.
+        Entry name within the submissions folder.
     student : str
         Student id (the file name's stem).
     status : str
@@ -105,12 +104,12 @@ class Submission:
     problems : list of str
         Per-file problems and warnings, in Chinese.
     answers : dict or None
-        Answer variable -> ``{"v": value}``, ``{"repr": text, "type": name}``
-        or ``{"missing": True}``; None when the answers could not be read.
+        Answer variable -> validated encoding (``{"v": value}``,
+        ``{"repr": …, "type": …}``, ``{"missing": True}`` or
+        ``{"invalid": True}``); None when the answers could not be read.
     params : dict
-        Exercise id -> parameter -> the same encoding as ``answers``.
-    handout : dict
-        The parameter values the build wrote into the notebook's metadata.
+        Lesson parameter -> the value found in the kernel (same encoding);
+        reported, never used for grading.
     seconds : float
         Wall time spent on the file.
     """
@@ -121,8 +120,7 @@ class Submission:
     lesson: str | None = None
     problems: list[str] = field(default_factory=list)
     answers: dict[str, dict] | None = None
-    params: dict[str, dict[str, dict]] = field(default_factory=dict)
-    handout: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, dict] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -131,22 +129,83 @@ class Submission:
         return self.status in RAN
 
 
-def collect_one(path: str, spec: Spec, timeout: float, *, extract_timeout: float = EXTRACT_TIMEOUT,
-                name: str | None = None) -> Submission:
-    """Read, check and run one submission (the function each worker thread calls).
+def _lit(v: Any) -> str:
+    return repr(v)[:80]
 
-    The file is copied into a temporary folder first; the original is only
-    read by that copy.  Never raises: an unexpected failure becomes status
-    ``grader-error``.
+
+def parameter_edits(nb, handout, spec: Spec) -> list[str]:
+    """Reports of every place a notebook departs from the handed-out parameters (Chinese)."""
+    import ast
+
+    out: list[str] = []
+    if handout is None:
+        return out
+    values = handout.values
+
+    def same(src: str, want) -> bool:
+        try:
+            got = ast.literal_eval(src)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return False
+        return type(got) is type(want) and got == want
+    meta = nb.get("metadata", {}).get("govlib")
+    if isinstance(meta, dict):
+        mv = meta.get("values")
+        if isinstance(mv, dict):
+            for k in sorted(set(mv) | set(values)):
+                if k in values and (k not in mv or mv[k] != values[k] or type(mv[k]) is not type(values[k])):
+                    out.append(f"笔记本元数据中的参数 {k} 被改为 {_lit(mv.get(k, '（删除）'))}"
+                               f"（发放版为 {_lit(values[k])}）：按发放版评分")
+        if meta.get("params") not in (None, handout.set_name) and values:
+            out.append(f"笔记本元数据写的参数集是 {_lit(meta.get('params'))}，发放的是 {handout.set_name}：按发放版评分")
+    seen = set()
+    for name, src in assigned_literals(nb, values):
+        if same(src, values[name]) or (name, src) in seen:
+            continue
+        seen.add((name, src))
+        out.append(f"参数 {name} 在笔记本中被改为 {src}（发放版为 {_lit(values[name])}）：按发放版评分")
+    for ex_id, p, expr in check_calls(nb):
+        want = handout.check_exprs.get((ex_id, p))
+        if want is not None and expr != want and (ex_id, p, expr) not in seen:
+            seen.add((ex_id, p, expr))
+            out.append(f"check(\"{ex_id}\", …) 的参数 {p} 被写成 {expr}（发放版为 {want}）：按发放版评分")
+    have = {src.strip() for src in code_sources(nb)}
+    changed = [c for c in handout.fixed_cells if c not in have]
+    if changed:
+        out.append(f"发放版中有 {len(changed)} 个非练习代码单元被修改或删除（仍照常运行评分，请留意）")
+    kernel = (nb.get("metadata", {}).get("kernelspec") or {}).get("name")
+    if kernel not in (None, handout.kernel):
+        out.append(f"笔记本的内核是 {_lit(kernel)}，不是发放版的 {handout.kernel}：仍用 {handout.kernel} 运行")
+    return out[:20]
+
+
+def _runtime_edits(sub: Submission, handout) -> list[str]:
+    out = []
+    for name, enc in sub.params.items():
+        want = handout.values.get(name)
+        if "v" in enc and (enc["v"] != want or type(enc["v"]) is not type(want)):
+            out.append(f"运行后参数 {name} 的值是 {_lit(enc['v'])}（发放版为 {_lit(want)}）：按发放版评分")
+    return out
+
+
+def collect_one(entry: Entry | str | Path, spec: Spec, timeout: float, *, runner, handout=None,
+                extract_timeout: float = EXTRACT_TIMEOUT) -> Submission:
+    """Read, check and run one entry (the function each worker thread calls).
+
+    Never raises (apart from KeyboardInterrupt): an unexpected failure
+    becomes status ``grader-error``.
     """
-    src = Path(path)
-    sub = Submission(file=name or src.name, student=student_id(src), status="ok")
+    if not isinstance(entry, Entry):
+        entry = Entry(Path(entry), "file")
+    src = entry.path
+    sub = Submission(file=src.name, student=student_id(src), status="ok")
+    if entry.kind != "file":
+        sub.status = entry.kind
+        sub.problems.append(entry.note)
+        return sub
     t0 = time.monotonic()
     try:
-        with tempfile.TemporaryDirectory(prefix="govlib-grade-") as tmp:
-            copy = Path(tmp) / "submission.ipynb"
-            shutil.copyfile(src, copy)
-            _collect_copy(copy, src, sub, spec, timeout, extract_timeout, Path(tmp))
+        _collect(src, sub, spec, timeout, extract_timeout, runner, handout)
     except Exception as exc:  # never lose the other files because of one
         sub.status = "grader-error"
         sub.problems.append(f"评分程序处理此文件时出错：{type(exc).__name__}: {str(exc)[:200]}")
@@ -154,18 +213,19 @@ def collect_one(path: str, spec: Spec, timeout: float, *, extract_timeout: float
     return sub
 
 
-def _collect_copy(copy: Path, src: Path, sub: Submission, spec: Spec, timeout: float,
-                  extract_timeout: float, tmp: Path) -> None:
-    nb, status, why = read_notebook(copy)
+def _collect(src: Path, sub: Submission, spec: Spec, timeout: float, extract_timeout: float, runner,
+             handout) -> None:
+    import nbformat
+
+    nb, status, why = read_notebook(src)
     if nb is None:
         sub.status = status
         sub.problems.append(why)
         return
+    if why:
+        sub.problems.append(why)
     if src.suffix.lower() != ".ipynb":
         sub.problems.append(f"文件后缀是“{src.suffix or '（无）'}”，不是 .ipynb：按笔记本读取")
-    meta = nb.get("metadata", {}).get("govlib")
-    if isinstance(meta, dict) and isinstance(meta.get("values"), dict):
-        sub.handout = dict(meta["values"])
     lessons, how = detect_lesson(nb)
     if lessons and spec.lesson not in lessons:
         sub.status = "wrong-lesson"
@@ -175,47 +235,35 @@ def _collect_copy(copy: Path, src: Path, sub: Submission, spec: Spec, timeout: f
                             f"不是 {spec.lesson}")
         return
     sub.lesson = spec.lesson if lessons else None
-    if not any(s.strip() for s in code_sources(nb)):
+    sources = code_sources(nb)
+    if not any(s.strip() for s in sources):
         sub.status = "empty"
         sub.problems.append("笔记本中没有代码单元")
         return
     if not lessons:
         sub.problems.append("未能识别课程（没有元数据，也没有 check() 调用）：仍按本课评分")
-    if re.search(r"\bexpected_value\b|\bgrade_answer\b|\b_REGISTRY\b|\.expected\(", "\n".join(code_sources(nb))):
+    if re.search(r"\bexpected_value\b|\bgrade_answer\b|\b_REGISTRY\b|\.expected\(", "\n".join(sources)):
         sub.problems.append("注意：笔记本调用了练习题库的内部函数（expected_value、grade_answer 等），请人工核查")
-    exprs = check_params(nb, spec)
-    res = run_notebook(nb, variables=spec.variables.values(), exprs=exprs, timeout=timeout,
-                       cwd=tmp, extract_timeout=extract_timeout)
-    sub.status = res.status
-    sub.problems.extend(res.problems)
-    if res.payload is not None:
-        sub.answers = res.payload["vars"]
-        sub.params = res.payload["params"]
-        _compare_handout(sub, exprs)
-
-
-def _compare_handout(sub: Submission, exprs: dict[str, dict[str, str]]) -> None:
-    """Warn when a parameter differs from the value the build handed out."""
-    seen = set()
-    for ex_id, ps in exprs.items():
-        for p, expr in ps.items():
-            if not expr.isidentifier() or expr not in sub.handout or expr in seen:
-                continue
-            got = sub.params.get(ex_id, {}).get(p, {})
-            if "v" in got and got["v"] != sub.handout[expr]:
-                seen.add(expr)
-                sub.problems.append(f"参数 {expr} 被改为 {got['v']!r}（发放版为 {sub.handout[expr]!r}）："
-                                    "按学生笔记本中的值评分")
+    sub.problems.extend(parameter_edits(nb, handout, spec))
+    res = runner.run(sources, variables=sorted(set(spec.variables.values())), params=spec.param_names,
+                     timeout=timeout, extract_timeout=extract_timeout, notebook_text=nbformat.writes(nb))
+    sub.status = res["status"] if res["status"] in STATUS_ZH else "died"
+    sub.problems.extend(res["problems"])
+    if res["payload"] is not None:
+        sub.answers = res["payload"]["vars"]
+        sub.params = res["payload"]["params"]
+        if handout is not None:
+            sub.problems.extend(_runtime_edits(sub, handout))
 
 
 # ----------------------------------------------------------------------------
 # a whole folder
 # ----------------------------------------------------------------------------
 
-def collect_all(folder: str | Path, spec: Spec, *, jobs: int = 0, timeout: float = 60.0,
+def collect_all(folder: str | Path, spec: Spec, *, runner, handout=None, jobs: int = 0, timeout: float = 60.0,
                 extract_timeout: float = EXTRACT_TIMEOUT, exclude: Path | None = None,
-                on_done=None) -> tuple[list[Submission], list[str]]:
-    """Read and run every submission of a folder, in parallel.
+                on_done=None) -> tuple[list[Submission], list[str], bool]:
+    """Read and run every entry of a folder, in parallel.
 
     Parameters
     ----------
@@ -223,59 +271,75 @@ def collect_all(folder: str | Path, spec: Spec, *, jobs: int = 0, timeout: float
         The submissions folder (never written to).
     spec : Spec
         What to read.
+    runner : govlib.grading.sandbox.Runner
+        Runs each notebook (in a sandbox).
+    handout : govlib.grading.handout.Handout, optional
+        The handed-out parameters (edits are reported against them).
     jobs : int
-        Notebooks run at once (0: one per core); 1 runs them one after another
-        in the calling thread.
+        Notebooks run at once (0: one per core).
     timeout : float
         Seconds per notebook.
     exclude : path, optional
-        A sub-folder not to mention (the output folder).
+        A sub-folder not to list.
     on_done : callable, optional
         Called with each :class:`Submission` as it finishes.
 
     Returns
     -------
-    (list of Submission, list of str)
-        One submission per file, sorted by file name, and notes on skipped
-        entries.
+    (list of Submission, list of str, bool)
+        One submission per entry, sorted by name; notes on the folder; and
+        whether the run was interrupted (Ctrl-C): then unfinished entries
+        have status ``interrupted``.
     """
-    files, notes = find_submissions(folder, exclude=exclude)
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    entries = scan_folder(folder, exclude=exclude)
     jobs = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
-    jobs = max(1, min(jobs, len(files) or 1))
-    subs: list[Submission] = []
-    if jobs == 1:
-        for f in files:
-            sub = collect_one(str(f), spec, timeout, extract_timeout=extract_timeout)
-            subs.append(sub)
+    jobs = max(1, min(jobs, len(entries) or 1))
+    done: dict[str, Submission] = {}
+    interrupted = False
+
+    def one(e: Entry) -> Submission:
+        return collect_one(e, spec, timeout, runner=runner, handout=handout, extract_timeout=extract_timeout)
+
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="govlib-grade")
+    futs: dict = {}
+    try:
+        futs = {pool.submit(one, e): e for e in entries}
+        for fut in as_completed(futs):
+            e = futs[fut]
+            try:
+                sub = fut.result()
+            except Exception as exc:  # pragma: no cover - collect_one does not raise
+                sub = Submission(file=e.name, student=student_id(e.path), status="grader-error",
+                                 problems=[f"评分出错：{type(exc).__name__}"])
+            done[e.name] = sub
             if on_done:
                 on_done(sub)
-    else:
-        # Threads, not processes: each notebook already runs in its own kernel
-        # process, and a thread only waits on it.  Threads need no re-import
-        # of the grader and no ``if __name__ == "__main__"`` guard in a
-        # calling script, and nbclient runs one event loop per thread.
-        from concurrent.futures import ThreadPoolExecutor, as_completed
-
-        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="govlib-grade") as pool:
-            futs = {pool.submit(collect_one, str(f), spec, timeout, extract_timeout=extract_timeout): f
-                    for f in files}
-            for fut in as_completed(futs):
-                f = futs[fut]
-                try:
-                    sub = fut.result()
-                except Exception as exc:  # pragma: no cover - collect_one does not raise
-                    sub = Submission(file=f.name, student=student_id(f), status="grader-error",
-                                     problems=[f"评分出错：{type(exc).__name__}"])
-                subs.append(sub)
-                if on_done:
-                    on_done(sub)
-    subs.sort(key=lambda s: s.file)
+    except KeyboardInterrupt:
+        interrupted = True
+        runner.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for fut, e in futs.items():
+            if e.name not in done and fut.done() and not fut.cancelled() and fut.exception() is None:
+                done[e.name] = fut.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    subs = []
+    for e in entries:
+        sub = done.get(e.name)
+        if sub is None or (interrupted and sub.status == "interrupted"):
+            sub = Submission(file=e.name, student=student_id(e.path), status="interrupted",
+                             problems=["评分被中断（Ctrl-C），此文件未评分"])
+        subs.append(sub)
     by_id: dict[str, list[Submission]] = {}
     for s in subs:
+        if s.status in ("folder", "symlink", "special", "hidden"):
+            continue
         by_id.setdefault(s.student.casefold(), []).append(s)
     for group in by_id.values():
         if len(group) > 1:
             names = "、".join(s.file for s in group)
             for s in group:
                 s.problems.append(f"学生编号重复：{names} 的文件名相同（仅后缀或大小写不同），均已评分，请核实")
-    return subs, notes
+    return subs, [], interrupted

@@ -1,10 +1,15 @@
 """Find, read and recognise the files of a submissions folder (no kernel, no exercise bank).
 
 - the student is the file name's stem (NFC-normalised);
-- hidden files, Office lock files and system litter are skipped silently,
-  sub-folders with a note;
-- a file is classified as a notebook, empty, broken (JSON or notebook format
-  damaged) or not a notebook at all (binary, plain text, another format);
+- every entry of the folder is listed (:func:`scan_folder`): regular files
+  are graded; hidden files, sub-folders, symbolic links (never followed,
+  wherever they point) and FIFOs, sockets or devices are reported, never
+  opened;
+- a file is opened without following links or blocking
+  (:func:`read_bytes_safely`), its encoding detected and named
+  (:func:`decode_text`: UTF-8, UTF-16/32, GB18030), an nbformat 3 notebook
+  upgraded; it is classified as a notebook, empty, broken (JSON or notebook
+  format damaged) or not a notebook at all (binary, plain text, another format);
 - a notebook's lesson is read from ``metadata.govlib.lesson`` (written by
   the course build) or from its ``check("<lesson>-n", …)`` calls;
 - the expressions an exercise's parameters are read from come from the
@@ -14,13 +19,18 @@
 from __future__ import annotations
 
 import ast
+import codecs
 import json
+import os
 import re
+import stat
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MAX_BYTES", "IGNORED", "student_id", "find_submissions", "read_notebook", "code_sources",
-           "detect_lesson", "check_params"]
+__all__ = ["MAX_BYTES", "IGNORED", "Entry", "student_id", "scan_folder", "find_submissions",
+           "read_bytes_safely", "decode_text", "read_notebook", "code_sources", "detect_lesson", "check_params",
+           "assigned_literals"]
 
 #: files larger than this are not read
 MAX_BYTES = 50 * 1024 * 1024
@@ -33,71 +43,206 @@ def student_id(path: str | Path) -> str:
     return unicodedata.normalize("NFC", Path(path).stem).strip()
 
 
-def find_submissions(folder: str | Path, *, exclude: Path | None = None) -> tuple[list[Path], list[str]]:
-    """The files to grade in *folder* (not recursive), and notes on what was skipped.
+@dataclass(frozen=True)
+class Entry:
+    """One entry of the submissions folder.
 
-    Hidden files, Office lock files (``~$…``) and system litter are skipped
-    silently; sub-folders are skipped with a note (except *exclude*, the
-    output folder, and ``.ipynb_checkpoints``).
+    Attributes
+    ----------
+    path : Path
+        The entry (never followed if it is a symbolic link).
+    kind : str
+        ``file`` (a regular file, to grade), ``hidden`` (hidden file or
+        system litter), ``folder``, ``symlink`` (never followed), or
+        ``special`` (FIFO, socket, device).
+    note : str
+        Why it is not graded (Chinese), "" for files to grade.
+    """
+
+    path: Path
+    kind: str
+    note: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def scan_folder(folder: str | Path, *, exclude: Path | None = None) -> list[Entry]:
+    """Every entry of *folder* (not recursive), classified without following links or opening files.
+
+    Regular files are to be graded; hidden files, Office lock files (``~$…``)
+    and system litter, sub-folders, symbolic links (wherever they point:
+    never followed) and FIFOs, sockets or devices are listed with a note.
+    *exclude* (an output folder, never inside the submissions) is skipped.
     """
     folder = Path(folder)
-    files: list[Path] = []
-    notes: list[str] = []
+    out: list[Entry] = []
     excl = exclude.resolve() if exclude is not None else None
-    for p in sorted(folder.iterdir(), key=lambda q: q.name):
-        if p.name.startswith((".", "~$")) or p.name in IGNORED:
+    with os.scandir(folder) as it:
+        items = sorted(it, key=lambda e: e.name)
+    for e in items:
+        p = Path(e.path)
+        try:
+            st = os.lstat(p)
+        except OSError:
+            out.append(Entry(p, "special", "无法读取此条目"))
             continue
-        if p.is_dir():
-            if excl is None or p.resolve() != excl:
-                notes.append(f"跳过子文件夹 {p.name}/：只评分文件夹中直接存放的文件")
-            continue
-        if p.is_file():
-            files.append(p)
-    return files, notes
+        if stat.S_ISLNK(st.st_mode):
+            try:
+                target = os.readlink(p)
+            except OSError:
+                target = "?"
+            dangling = not os.path.exists(p)
+            out.append(Entry(p, "symlink", f"符号链接（指向 {target}{'，目标不存在' if dangling else ''}）："
+                                           "为防止读取文件夹以外的文件，符号链接一律不跟随、不评分"))
+        elif stat.S_ISDIR(st.st_mode):
+            if e.name == ".ipynb_checkpoints" or (excl is not None and p.resolve() == excl):
+                continue
+            out.append(Entry(p, "folder", f"子文件夹 {e.name}/：只评分文件夹中直接存放的文件"))
+        elif not stat.S_ISREG(st.st_mode):
+            what = ("命名管道（FIFO）" if stat.S_ISFIFO(st.st_mode) else "套接字" if stat.S_ISSOCK(st.st_mode)
+                    else "设备文件")
+            out.append(Entry(p, "special", f"{what}：不是普通文件，未打开、未评分"))
+        elif e.name.startswith((".", "~$")) or e.name in IGNORED:
+            out.append(Entry(p, "hidden", "隐藏文件或系统文件：未评分"))
+        else:
+            out.append(Entry(p, "file"))
+    return out
+
+
+def find_submissions(folder: str | Path, *, exclude: Path | None = None) -> tuple[list[Path], list[str]]:
+    """The files to grade in *folder*, and notes on the other entries (see :func:`scan_folder`)."""
+    entries = scan_folder(folder, exclude=exclude)
+    return ([e.path for e in entries if e.kind == "file"],
+            [f"{e.name}：{e.note}" for e in entries if e.kind in ("folder", "symlink", "special")])
+
+
+def read_bytes_safely(path: str | Path, limit: int = MAX_BYTES) -> bytes:
+    """A regular file's bytes, opened without following a link or blocking on a FIFO.
+
+    Raises
+    ------
+    OSError
+        If it is not a regular file (any more) or cannot be read.
+    ValueError
+        If it is larger than *limit*.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(f"{path}: not a regular file")
+        if st.st_size > limit:
+            raise ValueError(f"{st.st_size // 1048576} MB")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise ValueError(f"{len(data) // 1048576} MB")
+    return data
+
+
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32", "UTF-32（带 BOM）"), (codecs.BOM_UTF32_BE, "utf-32", "UTF-32（带 BOM）"),
+         (codecs.BOM_UTF8, "utf-8-sig", "UTF-8（带 BOM）"), (codecs.BOM_UTF16_LE, "utf-16", "UTF-16（带 BOM）"),
+         (codecs.BOM_UTF16_BE, "utf-16", "UTF-16（带 BOM）")]
+
+
+def decode_text(raw: bytes) -> tuple[str | None, str]:
+    """Decode a notebook file's bytes, detecting its encoding.
+
+    Tries a byte-order mark (UTF-8, UTF-16, UTF-32), UTF-16 without a mark
+    (when every other byte of the start is zero), UTF-8, then GB18030 (the
+    Chinese Windows encoding) when the text then starts like JSON.
+
+    Returns
+    -------
+    (str or None, str)
+        The text and the encoding's name in Chinese ("" for plain UTF-8), or
+        None and "" when no encoding fits.
+    """
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec), name
+            except UnicodeDecodeError:
+                return None, ""
+    head = raw[:64]
+    if len(head) >= 4 and head[1::2].count(0) >= len(head) // 2 - 1 and head[0::2].count(0) == 0:
+        codec, name = "utf-16-le", "UTF-16 LE（无 BOM）"
+    elif len(head) >= 4 and head[0::2].count(0) >= len(head) // 2 - 1 and head[1::2].count(0) == 0:
+        codec, name = "utf-16-be", "UTF-16 BE（无 BOM）"
+    else:
+        codec, name = None, ""
+    if codec:
+        try:
+            return raw.decode(codec), name
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None, ""
+    return (text, "GB18030/GBK") if text.lstrip().startswith("{") else (None, "")
 
 
 def read_notebook(path: str | Path):
-    """Read a notebook file.
+    """Read a notebook file (a regular file; links are never followed).
 
     Returns
     -------
     (notebook or None, status, message)
-        The notebook (nbformat v4) and ``"ok"``, or None with ``"empty"``,
-        ``"broken"`` or ``"not-notebook"`` and a message in Chinese.
+        The notebook (upgraded to nbformat v4) and ``"ok"`` with a note on a
+        detected encoding or an upgraded format (or ""), or None with
+        ``"empty"``, ``"broken"`` or ``"not-notebook"`` and a message in
+        Chinese.
     """
     import warnings
 
     import nbformat
 
-    path = Path(path)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        return None, "not-notebook", f"文件过大（{size // 1048576} MB），不是作业笔记本"
-    raw = path.read_bytes()
+    try:
+        raw = read_bytes_safely(path)
+    except ValueError as exc:
+        return None, "not-notebook", f"文件过大（{exc}），不是作业笔记本"
+    except OSError:
+        return None, "not-notebook", "无法作为普通文件读取"
     if not raw.strip():
         return None, "empty", "文件为空（0 字节）" if not raw else "文件只有空白"
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, "not-notebook", "不是笔记本：文件不是 UTF-8 文本（可能是图片、PDF 或 Office 文档）"
+    text, enc = decode_text(raw)
+    if text is None:
+        return None, "not-notebook", "不是笔记本：无法识别文件的文字编码（可能是图片、PDF 或 Office 文档）"
+    notes = [f"文件编码为 {enc}，已按此读取"] if enc else []
     if not text.lstrip().startswith("{"):
         return None, "not-notebook", "不是笔记本：内容不是 Jupyter 笔记本的 JSON 格式"
     try:
         data = json.loads(text)
     except ValueError as exc:  # json.JSONDecodeError
-        where = f"第{exc.lineno}行第{exc.colno}列：{exc.msg}" if hasattr(exc, "lineno") else str(exc)[:120]
-        return None, "broken", f"文件损坏：JSON 无法解析（{where}）"
-    if not isinstance(data, dict) or "cells" not in data or "nbformat" not in data:
+        where = f"（第{exc.lineno}行第{exc.colno}列）" if hasattr(exc, "lineno") else ""
+        return None, "broken", f"文件损坏：JSON 无法解析{where}"
+    except RecursionError:
+        return None, "broken", "文件损坏：JSON 嵌套过深"
+    if not isinstance(data, dict) or "nbformat" not in data or ("cells" not in data and "worksheets" not in data):
         return None, "broken", "文件损坏：JSON 中没有笔记本的 cells/nbformat 字段"
+    version = data.get("nbformat")
+    if version not in (3, 4):
+        return None, "broken", f"文件损坏：不支持的笔记本格式版本（nbformat {str(version)[:10]}）"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             nb = nbformat.reads(text, as_version=4)
             nbformat.validate(nb)
     except Exception as exc:  # nbformat raises several kinds
-        msg = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
-        return None, "broken", f"文件损坏：不是有效的笔记本（{msg}）"
-    return nb, "ok", ""
+        path = "/".join(str(p) for p in getattr(exc, "absolute_path", []) or [])
+        return None, "broken", f"文件损坏：笔记本结构不符合 Jupyter 格式{f'（位置 {path}）' if path else ''}"
+    if version == 3:
+        notes.append("旧版笔记本格式（nbformat 3），已自动升级为第 4 版后评分")
+    return nb, "ok", "；".join(notes)
 
 
 _CHECK_ID = re.compile(r"""\bcheck\(\s*["']([a-z0-9]+(?:-[a-z0-9]+)*-\d+)["']""")
@@ -180,3 +325,41 @@ def check_params(nb, spec) -> dict[str, dict[str, str]]:
                             if kw.arg in spec.params[ex_id]}
     return {ex_id: {p: found.get(ex_id, {}).get(p, p) for p in names}
             for ex_id, names in spec.params.items()}
+
+
+def check_calls(nb) -> list[tuple[str, str, str]]:
+    """Every keyword argument of every ``check("<id>", …, name=expr)`` call: (exercise id, name, expression)."""
+    out: list[tuple[str, str, str]] = []
+    for src in code_sources(nb):
+        if "check" not in src:
+            continue
+        tree = _parse_code(src)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+            a0 = node.args[0]
+            if name == "check" and isinstance(a0, ast.Constant) and isinstance(a0.value, str):
+                out += [(a0.value, kw.arg, ast.unparse(kw.value)[:200]) for kw in node.keywords if kw.arg]
+    return out
+
+
+def assigned_literals(nb, names) -> list[tuple[str, str]]:
+    """Top-level assignments to *names* in the code cells: (name, source of the assigned value), in order."""
+    names = set(names)
+    out: list[tuple[str, str]] = []
+    for src in code_sources(nb):
+        tree = _parse_code(src)
+        if tree is None:
+            continue
+        for node in tree.body:
+            targets = node.targets if isinstance(node, ast.Assign) else \
+                [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None else []
+            for t in targets:
+                if isinstance(t, ast.Name) and t.id in names:
+                    prefix = "" if not isinstance(node, ast.AugAssign) else f"{t.id} {type(node.op).__name__} "
+                    out.append((t.id, prefix + ast.unparse(node.value)[:200]))
+    return out

@@ -17,7 +17,9 @@ and then renamed, so a reader never sees half a file):
     answer, for marking by hand.
 
 CSV files are UTF-8 with a byte-order mark, so spreadsheet programs show the
-Chinese text correctly.
+Chinese text correctly; a cell a spreadsheet would run as a formula is
+neutralised (:func:`csv_cell`).  ``rubric.md`` escapes every text it quotes
+(:func:`md_text`): file names and answers cannot inject HTML or Markdown.
 """
 
 from __future__ import annotations
@@ -26,14 +28,14 @@ import base64
 import csv
 import html
 import io
-import os
+import re
 from pathlib import Path
 
 from govlib.atomic import atomic_write
 from govlib.grading.collect import STATUS_ZH
 from govlib.grading.score import ROW_STATUS_ZH, QuestionStat, Row, student_totals
 
-__all__ = ["scores_csv", "files_csv", "success_chart", "summary_html", "rubric_md",
+__all__ = ["csv_cell", "md_text", "scores_csv", "files_csv", "success_chart", "summary_html", "rubric_md",
            "write_reports"]
 
 _SCORE_COLS = ["student", "file", "exercise", "kind", "answer", "correct", "status", "status_zh",
@@ -42,12 +44,33 @@ _FILE_COLS = ["student", "file", "status", "status_zh", "lesson", "correct", "gr
               "problems"]
 
 
+_PLAIN_NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
+
+
+def csv_cell(value) -> str:
+    """A cell as text that a spreadsheet will not run as a formula.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    (Excel, WPS and LibreOffice treat these as formulas) gets a leading
+    apostrophe, unless it is a plain number such as ``-5`` or ``+1.5``.
+
+    Examples
+    --------
+    >>> csv_cell("=SUM(A1)"), csv_cell("-5"), csv_cell("@SUM(1)"), csv_cell("-2+3"), csv_cell(3)
+    ("'=SUM(A1)", '-5', "'@SUM(1)", "'-2+3", '3')
+    """
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
 def _csv_text(cols, records) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
     for rec in records:
-        w.writerow(rec)
+        w.writerow({k: csv_cell(v) for k, v in rec.items()})
     return "\ufeff" + buf.getvalue()
 
 
@@ -131,9 +154,11 @@ def summary_html(*, lesson: str, exercises, subs, rows: list[Row], stats: list[Q
     parts = [f"<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
              f"<title>作业评分汇总：{_e(lesson)}</title><style>{_CSS}</style></head><body>",
              f"<h1>作业评分汇总：{_e(title or lesson)}</h1>",
-             f"<p>课程编号 <code>{_e(lesson)}</code>；共 {len(subs)} 个文件，其中 {len(ran)} 个笔记本已运行并评分，"
-             f"{len(subs) - len(ran)} 个未能运行；{len(bad)} 个文件有问题或提醒（见下文）。"
+             f"<p>课程编号 <code>{_e(lesson)}</code>；共 {len(subs)} 个条目，其中 {len(ran)} 个笔记本已运行并评分，"
+             f"{len(subs) - len(ran)} 个未运行；{len(bad)} 个条目有问题或提醒（见下文）。"
              f"自动评分题 {len(graded)} 道，讨论题 {len(exercises) - len(graded)} 道。</p>"]
+    if notes:
+        parts.append("<ul class=\"note\">" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
     parts.append("<h2>各题正确率</h2>")
     if chart_png:
         b64 = base64.b64encode(chart_png).decode("ascii")
@@ -171,14 +196,12 @@ def summary_html(*, lesson: str, exercises, subs, rows: list[Row], stats: list[Q
                  "鼠标停在格子上可看到读取到的答案。</p>")
     # problems
     parts.append("<h2>文件问题与提醒</h2>")
-    if bad or notes:
+    if bad:
         parts.append("<table><tr><th>文件</th><th>学生</th><th>状态</th><th>问题</th></tr>")
         for s in bad:
             items = "".join(f"<li>{_e(p)}</li>" for p in s.problems)
             parts.append(f"<tr><td>{_e(s.file)}</td><td>{_e(s.student)}</td>"
                          f"<td>{_e(STATUS_ZH.get(s.status, s.status))}</td><td><ul>{items}</ul></td></tr>")
-        for n in notes:
-            parts.append(f"<tr><td colspan=\"3\">（文件夹）</td><td>{_e(n)}</td></tr>")
         parts.append("</table>")
     else:
         parts.append("<p>没有问题。</p>")
@@ -195,8 +218,26 @@ def summary_html(*, lesson: str, exercises, subs, rows: list[Row], stats: list[Q
     return "".join(parts)
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~>!])")
+
+
+def md_text(text) -> str:
+    """Quoted text made inert in Markdown: one line, HTML escaped, Markdown punctuation backslash-escaped.
+
+    Examples
+    --------
+    >>> print(md_text("<b>粗体</b> **x** [a](b)"))
+    &lt;b&gt;粗体&lt;/b&gt; \\*\\*x\\*\\* \\[a\\]\\(b\\)
+    """
+    one = " ".join(("" if text is None else str(text)).split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(one, quote=False))
+
+
 def rubric_md(*, lesson: str, exercises, rows: list[Row]) -> str:
-    """The discussion questions with their rubrics and every student's answer (Markdown)."""
+    """The discussion questions with their rubrics and every student's answer (Markdown).
+
+    Student names, file names and answers are quoted through :func:`md_text`.
+    """
     lines = [f"# 讨论题评分要点：{lesson}", ""]
     disc = [e for e in exercises if not e.graded]
     if not disc:
@@ -207,10 +248,10 @@ def rubric_md(*, lesson: str, exercises, rows: list[Row]) -> str:
         lines += ["", "学生回答：", ""]
         ans = [r for r in rows if r.exercise == e.id]
         for r in ans:
-            text = " ".join(r.answer.split()) if r.answer.strip() else "（未作答）"
+            text = md_text(r.answer) if r.answer.strip() else "（未作答）"
             if r.status != "discussion":
                 text = f"（{ROW_STATUS_ZH.get(r.status, r.status)}）"
-            lines.append(f"- **{r.student}**（{r.file}）：{text}")
+            lines.append(f"- **{md_text(r.student)}**（{md_text(r.file)}）：{text}")
         if not ans:
             lines.append("（没有提交）")
         lines.append("")
@@ -228,13 +269,16 @@ def write_reports(out: str | Path, *, lesson: str, exercises, subs, rows: list[R
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    chart = success_chart(stats, title=f"{title or lesson}：各题正确率") if stats else None
     paths = {
         "scores": atomic_write(out / "scores.csv", scores_csv(rows)),
         "files": atomic_write(out / "files.csv", files_csv(subs, rows)),
-        "summary": atomic_write(out / "summary.html", summary_html(
-            lesson=lesson, exercises=exercises, subs=subs, rows=rows, stats=stats, notes=notes,
-            chart_png=chart, title=title)),
         "rubric": atomic_write(out / "rubric.md", rubric_md(lesson=lesson, exercises=exercises, rows=rows)),
     }
+    try:
+        chart = success_chart(stats, title=f"{title or lesson}：各题正确率") if stats else None
+    except Exception:  # noqa: BLE001 - the tables matter more than the chart
+        chart = None
+    paths["summary"] = atomic_write(out / "summary.html", summary_html(
+        lesson=lesson, exercises=exercises, subs=subs, rows=rows, stats=stats, notes=notes,
+        chart_png=chart, title=title))
     return paths

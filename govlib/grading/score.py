@@ -2,9 +2,12 @@
 
 Each (student file, exercise) pair gives one :class:`Row`.  ``correct`` is
 1 or 0 for an auto-graded exercise of a notebook that was run (an
-unanswered, missing or unreadable answer counts 0), and empty (None) for
-discussion questions, for files that were not run (empty, broken, not a
-notebook, another lesson) and when the grader itself failed on an answer.
+unanswered, missing, unreadable or ungradable answer counts 0 and is
+flagged), and empty (None) for discussion questions and for files that were
+not run (empty, broken, not a notebook, another lesson).  Expected answers
+use the handed-out parameters (:mod:`govlib.grading.handout`); each answer is
+graded with a time limit, and one file that makes the scorer fail is
+flagged without stopping the others.
 The class success rate of a question is the share of 1s among its non-empty
 ``correct`` values.
 """
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 
 from govlib.grading.collect import STATUS_ZH, Submission
 
-__all__ = ["Row", "QuestionStat", "ROW_STATUS_ZH", "score_submission", "score_all",
+__all__ = ["Row", "QuestionStat", "ROW_STATUS_ZH", "SCORE_TIMEOUT", "score_submission", "score_all",
            "question_stats", "student_totals"]
 
 #: status of one answer, in Chinese for the reports (file statuses come from STATUS_ZH)
@@ -27,6 +30,8 @@ ROW_STATUS_ZH = {
     "missing": "缺少答案变量",
     "unsupported": "答案类型无法读取",
     "discussion": "讨论题（人工评阅）",
+    "invalid": "答案格式不合要求",
+    "ungradable": "无法评分（按错误计）",
     "no-answers": "未能读取答案",
     "grader-error": "评分出错",
     **STATUS_ZH,
@@ -87,23 +92,64 @@ def _short(text: str, n: int = 200) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _param_values(sub: Submission, ex) -> tuple[dict, str]:
-    values, missing = {}, []
-    for p in ex.params:
-        enc = sub.params.get(ex.id, {}).get(p, {})
-        if "v" in enc:
-            values[p] = enc["v"]
-        elif p in sub.handout:
-            values[p] = sub.handout[p]
-        else:
-            missing.append(p)
-    return values, "、".join(missing)
+#: seconds one answer may take to grade (computing the expected value included)
+SCORE_TIMEOUT = 30.0
 
 
-def score_submission(sub: Submission, exercises) -> list[Row]:
-    """The rows of one submission (one per exercise, in the given order)."""
-    from govlib.exercises import grade_answer
+class _Grader:
+    """Calls :func:`govlib.exercises.grade_answer` with a time limit, once per distinct question.
 
+    Identical (exercise, answer, parameters) triples are graded once (a class
+    often gives the same answer); a call still running after
+    :data:`SCORE_TIMEOUT` seconds is abandoned (its daemon thread is left to
+    finish) and the answer is ungradable.
+    """
+
+    def __init__(self, timeout: float = SCORE_TIMEOUT):
+        self.timeout = timeout
+        self.memo: dict[str, tuple] = {}
+        self.stuck: set[str] = set()
+
+    def __call__(self, ex_id: str, value, params: dict):
+        import threading
+
+        from govlib.exercises import grade_answer
+
+        key = json.dumps([ex_id, type(value).__name__, value, params], sort_keys=True, ensure_ascii=False,
+                         default=str)
+        if key in self.memo:
+            return self.memo[key]
+        if ex_id in self.stuck:
+            return ("timeout", None)
+        box: list = []
+
+        def work():
+            try:
+                box.append(("ok", grade_answer(ex_id, value, **params)))
+            except BaseException as exc:  # noqa: BLE001 - reported as ungradable
+                box.append(("error", exc))
+
+        t = threading.Thread(target=work, daemon=True, name=f"govlib-score-{ex_id}")
+        t.start()
+        t.join(self.timeout)
+        if not box:
+            self.stuck.add(ex_id)
+            return ("timeout", None)
+        self.memo[key] = box[0]
+        return box[0]
+
+
+def score_submission(sub: Submission, exercises, handout=None, grader: _Grader | None = None) -> list[Row]:
+    """The rows of one submission (one per exercise, in the given order).
+
+    Every auto-graded exercise of a notebook that ran gets 0 or 1: an
+    unanswered, missing, unreadable or ungradable answer counts 0 (and is
+    flagged), so the denominator is always every exercise.  Parameters come
+    from *handout* (:class:`govlib.grading.handout.Handout`), never from the
+    submission.
+    """
+    grader = grader or _Grader()
+    ex_params = handout.exercise_params if handout is not None else {}
     rows = []
     for ex in exercises:
         base = dict(student=sub.student, file=sub.file, exercise=ex.id, kind=ex.kind)
@@ -114,34 +160,42 @@ def score_submission(sub: Submission, exercises) -> list[Row]:
                                 message=ROW_STATUS_ZH[st]))
             else:
                 rows.append(Row(**base, answer="", correct=None, status=sub.status,
-                                message=ROW_STATUS_ZH[sub.status]))
+                                message=ROW_STATUS_ZH.get(sub.status, sub.status)))
             continue
         enc = sub.answers.get(ex.variable, {"missing": True})
+        if not isinstance(enc, dict):
+            enc = {"invalid": True}
         if not ex.graded:
-            text = enc.get("v") if "v" in enc else enc.get("repr", "")
+            text = enc.get("v") if "v" in enc else ""
             rows.append(Row(**base, answer="" if text is None else _short(str(text), 2000), correct=None,
                             status="discussion", message=ROW_STATUS_ZH["discussion"]))
             continue
         if "v" not in enc:
             if "repr" in enc:
-                rows.append(Row(**base, answer=_short(enc["repr"]), correct=0, status="unsupported",
-                                message=f"答案是 {enc.get('type', '?')} 类型，无法读取，按错误计"))
+                rows.append(Row(**base, answer=_short(str(enc["repr"]) or f"<{enc.get('type', '?')}>"), correct=0,
+                                status="unsupported",
+                                message=f"答案是 {str(enc.get('type', '?'))[:60]} 类型，无法读取，按错误计"))
+            elif enc.get("invalid"):
+                rows.append(Row(**base, answer="", correct=0, status="invalid",
+                                message="读取到的答案不符合格式要求（类型或大小），按错误计"))
             else:
                 rows.append(Row(**base, answer="", correct=0, status="missing",
                                 message=f"笔记本中没有变量 {ex.variable}"))
             continue
         value = enc["v"]
-        params, missing = _param_values(sub, ex)
+        params = dict(ex_params.get(ex.id, {}))
         ptext = json.dumps(params, ensure_ascii=False, sort_keys=True) if params else ""
+        missing = [p for p in ex.params if p not in params]
         if missing:
-            rows.append(Row(**base, answer=_short(repr(value)), correct=None, status="grader-error",
-                            message=f"缺少参数 {missing}，无法计算标准答案", params=ptext))
+            rows.append(Row(**base, answer=_short(repr(value)), correct=0, status="ungradable",
+                            message=f"缺少发放版参数 {'、'.join(missing)}，无法计算标准答案：按错误计，请人工核查",
+                            params=ptext))
             continue
-        try:
-            res = grade_answer(ex.id, value, **params)
-        except Exception as exc:
-            rows.append(Row(**base, answer=_short(repr(value)), correct=None, status="grader-error",
-                            message=f"评分出错：{type(exc).__name__}: {_short(str(exc), 160)}", params=ptext))
+        kind, res = grader(ex.id, value, params)
+        if kind != "ok":
+            why = "评分超时" if kind == "timeout" else f"评分出错（{type(res).__name__}: {_short(str(res), 120)}）"
+            rows.append(Row(**base, answer=_short(repr(value)), correct=0, status="ungradable",
+                            message=f"{why}：按错误计，请人工核查", params=ptext))
             continue
         if res.correct is None:
             st, c = "unanswered", 0
@@ -152,9 +206,19 @@ def score_submission(sub: Submission, exercises) -> list[Row]:
     return rows
 
 
-def score_all(subs, exercises) -> list[Row]:
-    """Rows of every submission, by file then exercise."""
-    return [r for s in subs for r in score_submission(s, exercises)]
+def score_all(subs, exercises, handout=None) -> list[Row]:
+    """Rows of every submission, by file then exercise; one file that fails is flagged, never fatal."""
+    grader = _Grader()
+    rows: list[Row] = []
+    for s in subs:
+        try:
+            rows.extend(score_submission(s, exercises, handout, grader))
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the report
+            s.problems.append(f"评分程序处理此文件的答案时出错（{type(exc).__name__}）：全部按错误计，请人工核查")
+            for ex in exercises:
+                rows.append(Row(s.student, s.file, ex.id, ex.kind, "", 0 if ex.graded and s.ran else None,
+                                "grader-error", ROW_STATUS_ZH["grader-error"]))
+    return rows
 
 
 def question_stats(rows, exercises) -> list[QuestionStat]:

@@ -11,7 +11,8 @@ Students and what each file tests (expected answers: see govlib_demo_bank.py):
 alice     alice.ipynb      all five auto-graded answers right
 bob       bob.ipynb        all wrong
 carol     carol.ipynb      partly right: a fraction for a percent (right), a
-                           string integer with a changed parameter (right),
+                           string integer right only for her changed parameter
+                           (600; graded with the handed-out 1000: wrong),
                            one unanswered, one wrong, one unreadable (a set)
 dave      dave.ipynb       broken: truncated JSON
 erin      erin.ipynb       empty file (0 bytes)

@@ -1,0 +1,431 @@
+"""Run one submission in a bubblewrap sandbox, and read back a result the student cannot forge.
+
+Threat model
+------------
+A returned notebook is arbitrary code written by someone who may want a
+better mark or want to do harm: read or change classmates' notebooks, write
+into the submissions or output folder, leave processes behind, signal the
+grader, persist something for later kernels (an IPython startup file), fill
+the disk or the memory, or forge what the grader reads.  The grader itself,
+the syllabus, the build and the exercise banks are trusted.
+
+Design
+------
+Each submission runs in its own ``bwrap`` (Debian package ``bubblewrap``)
+sandbox, started by the grader with:
+
+- **its own namespaces**: user (no capabilities, no nested user namespaces),
+  PID (``--unshare-pid``: it sees only its own processes and cannot signal
+  the grader), network (``--unshare-net``: only a private loopback, which the
+  kernel's channels use), IPC, UTS; a new session (no terminal injection);
+  ``--die-with-parent``;
+- **a read-only view** of the system (``/usr``, a few files of ``/etc``), of
+  Python (the interpreter, the environment, ``PYTHONPATH``) and of govlib's
+  package, register and syllabus; nothing else of the host is visible;
+- **masks**: the submissions folder, the output folder and the grader's home
+  are covered by empty in-memory folders wherever they fall inside a visible
+  path;
+- **a private writable scratch**: a fresh, size-limited in-memory home
+  (``HOME``, ``IPYTHONDIR``, Jupyter and matplotlib folders) whose working
+  folder holds only the copy of this one submission, handed over through a
+  pipe; no host folder is writable, so nothing persists after the run and
+  nothing is written outside the output folder;
+- **limits**: address space, CPU time, file size and processes
+  (``setrlimit``, set by the runner and inherited by the kernel), a wall-clock
+  limit enforced twice (the runner's watchdog, and the grader, which kills
+  the sandbox; when the sandbox's first process ends, the kernel ends the
+  PID namespace and every process in it).
+
+Inside, :mod:`govlib.grading.runner` runs the whole nbclient execution (the
+kernel's ZeroMQ channels stay on the sandbox's loopback).  The grader hands
+the runner its input through standard input, including a random *channel
+nonce*, and gives it one extra pipe for the result.  The runner reads its
+input before any student code exists, makes itself non-dumpable (so the
+kernel, running as the same user, can neither read its memory nor open its
+descriptors through ``/proc``) and writes exactly one JSON object carrying
+the nonce to the result pipe; the kernel does not inherit that pipe.  The
+grader accepts exactly one well-formed object with the right nonce, then
+validates every value (:func:`govlib.grading.kernel.validate_payload`).
+What the kernel itself reports is only ever the student's own answers (see
+:mod:`govlib.grading.kernel`); parameters are decided by the grader.
+
+Without ``bwrap`` the grader refuses to run (:class:`SandboxMissing`, with
+install instructions) unless the instructor passes ``--unsafe-no-sandbox``;
+then the runner runs as a plain child process in its own session and
+temporary folder, with the same limits, and its process group is killed at
+the end -- students' code then runs with the instructor's rights.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govlib.errors import ParameterError
+
+__all__ = ["SandboxMissing", "Limits", "Runner", "find_bwrap", "check_bwrap", "INSTALL_HINT"]
+
+#: how to install the sandbox tool (shown when it is missing)
+INSTALL_HINT = ("评分需要沙箱工具 bubblewrap（bwrap）来隔离每份作业，但本机没有找到或无法运行它。"
+                "请安装：Debian/Ubuntu 运行 `sudo apt-get install bubblewrap`，Fedora 运行 "
+                "`sudo dnf install bubblewrap`。如果确实要在没有沙箱的情况下评分（学生代码将以你的权限运行），"
+                "请显式加上 --unsafe-no-sandbox。 / The grader needs bubblewrap (bwrap) to sandbox each "
+                "submission: `sudo apt-get install bubblewrap`, or pass --unsafe-no-sandbox explicitly.")
+
+HOME = "/home/student"
+WORK = HOME + "/work"
+
+
+class SandboxMissing(ParameterError):
+    """bwrap is not installed or cannot create a sandbox here."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one submission.
+
+    Attributes
+    ----------
+    memory : int
+        Bytes of address space per process.
+    cpu_extra : int
+        CPU seconds allowed beyond the notebook's time limit.
+    fsize : int
+        Largest file a submission may write, bytes.
+    nproc : int
+        Processes and threads a submission may add.
+    scratch : int
+        Size of the in-memory home, bytes.
+    """
+
+    memory: int = 4 * 1024 ** 3
+    cpu_extra: int = 60
+    fsize: int = 64 * 1024 ** 2
+    nproc: int = 256
+    scratch: int = 256 * 1024 ** 2
+
+
+def find_bwrap() -> str | None:
+    """The path of ``bwrap``, or None."""
+    return shutil.which("bwrap")
+
+
+_CHECKED: dict[str, str] = {}
+
+
+def check_bwrap() -> str:
+    """The path of a working ``bwrap``; raises :class:`SandboxMissing` otherwise (checked once)."""
+    if "ok" in _CHECKED:
+        return _CHECKED["ok"]
+    path = find_bwrap()
+    if path is None:
+        raise SandboxMissing(INSTALL_HINT)
+    cmd = [path, "--unshare-user", "--unshare-pid", "--unshare-net", "--die-with-parent", "--cap-drop", "ALL",
+           *_system_binds(), "--proc", "/proc", "--dev", "/dev", "true"]
+    try:
+        r = subprocess.run(cmd, capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SandboxMissing(f"{INSTALL_HINT}（{exc}）") from None
+    if r.returncode != 0:
+        raise SandboxMissing(f"{INSTALL_HINT}（bwrap: {r.stderr.decode('utf-8', 'replace').strip()[:200]}）")
+    _CHECKED["ok"] = path
+    return path
+
+
+def _system_binds() -> list[str]:
+    args: list[str] = ["--ro-bind", "/usr", "/usr"]
+    for d in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        p = Path("/") / d
+        if p.is_symlink():
+            args += ["--symlink", os.readlink(p), str(p)]
+        elif p.is_dir():
+            args += ["--ro-bind", str(p), str(p)]
+    for f in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "fonts", "localtime", "passwd", "group",
+              "nsswitch.conf", "hosts", "alternatives", "mime.types", "ssl/certs"):
+        args += ["--ro-bind-try", f"/etc/{f}", f"/etc/{f}"]
+    return args
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def _python_roots() -> list[Path]:
+    """Folders Python and govlib need, read-only."""
+    from govlib import paths
+
+    roots = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent,
+             paths.PACKAGE, paths.DATA, paths.COURSE}
+    for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+        if entry:
+            roots.add(Path(entry))
+    for entry in sys.path:
+        if entry and "site-packages" in entry:
+            roots.add(Path(entry))
+    out = []
+    for r in roots:
+        try:
+            r = r.resolve()
+        except OSError:
+            continue
+        if r.is_dir() and r != Path("/"):
+            out.append(r)
+    out.sort(key=lambda p: (len(p.parts), str(p)))
+    kept: list[Path] = []
+    for r in out:  # drop roots inside another root
+        if not any(_inside(r, k) for k in kept):
+            kept.append(r)
+    return kept
+
+
+def _mpl_cache() -> Path | None:
+    try:
+        import matplotlib
+
+        d = Path(matplotlib.get_cachedir())
+        return d if any(d.glob("fontlist*.json")) else None
+    except Exception:  # noqa: BLE001 - no matplotlib, or no cache: the kernel builds its own
+        return None
+
+
+def _thread_count(uid: int) -> int:
+    """Threads owned by *uid* now (RLIMIT_NPROC counts them per user)."""
+    n = 0
+    try:
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                st = os.stat(f"/proc/{pid}")
+                if st.st_uid == uid:
+                    n += len(os.listdir(f"/proc/{pid}/task"))
+            except OSError:
+                continue
+    except OSError:  # pragma: no cover - no /proc
+        return 0
+    return n
+
+
+@dataclass
+class Runner:
+    """Starts the sandboxed runner for each submission.
+
+    Parameters
+    ----------
+    masks : list of Path
+        Host folders the submission must not see (submissions, output, home).
+    sandbox : bool
+        False only with ``--unsafe-no-sandbox``.
+    limits : Limits
+        Resource limits.
+    jobs : int
+        Sandboxes that may run at once (the process budget is shared per user).
+    """
+
+    masks: list[Path] = field(default_factory=list)
+    sandbox: bool = True
+    limits: Limits = field(default_factory=Limits)
+    jobs: int = 1
+
+    def __post_init__(self) -> None:
+        self.bwrap = check_bwrap() if self.sandbox else None
+        self._base = _system_binds() if self.sandbox else []
+        self._roots = _python_roots() if self.sandbox else []
+        self._mpl = _mpl_cache()
+        # RLIMIT_NPROC counts every process of the user, inside and outside the sandboxes
+        self._nproc = _thread_count(os.getuid()) + self.limits.nproc * max(1, self.jobs) + 64
+        self._procs: set[subprocess.Popen] = set()
+        self._lock = threading.Lock()
+        self.cancelled = threading.Event()
+
+    # ------------------------------------------------------------------ command lines
+    def _env(self, home: str) -> dict[str, str]:
+        env = {
+            "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+            "HOME": home, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONNOUSERSITE": "1", "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{home}/.config/matplotlib",
+            "IPYTHONDIR": f"{home}/.ipython", "JUPYTER_CONFIG_DIR": f"{home}/.jupyter",
+            "JUPYTER_DATA_DIR": f"{home}/.local/share/jupyter", "JUPYTER_RUNTIME_DIR": f"{home}/.runtime",
+            "JUPYTER_PLATFORM_DIRS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "TMPDIR": "/tmp",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        }
+        for key in ("PYTHONPATH", "GOVLIB_EXERCISE_BANKS", "GOVLIB_ROOT", "SOURCE_DATE_EPOCH"):
+            if os.environ.get(key):
+                env[key] = os.environ[key]
+        return env
+
+    def _bwrap_cmd(self, result_fd: int) -> list[str]:
+        cmd = [self.bwrap, "--unshare-user", "--uid", "1000", "--gid", "1000", "--disable-userns",
+               "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+               "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--hostname", "sandbox",
+               *self._base, "--proc", "/proc", "--dev", "/dev"]
+        for r in self._roots:
+            cmd += ["--ro-bind", str(r), str(r)]
+        if self._mpl is not None:
+            cmd += ["--ro-bind", str(self._mpl), "/opt/govlib-mpl-cache"]
+        for m in self.masks:
+            m = Path(m)
+            if m != Path("/") and any(_inside(m, r) for r in self._roots):
+                cmd += ["--tmpfs", str(m)]
+        cmd += ["--size", str(self.limits.scratch), "--tmpfs", HOME,
+                "--size", str(self.limits.scratch), "--tmpfs", "/tmp",
+                "--size", str(self.limits.scratch // 4), "--tmpfs", "/dev/shm",
+                "--dir", WORK, "--remount-ro", "/", "--chdir", WORK, "--clearenv"]
+        for k, v in self._env(HOME).items():
+            cmd += ["--setenv", k, v]
+        cmd += ["--", sys.executable, "-P", "-s", "-m", "govlib.grading.runner"]
+        return cmd
+
+    # ------------------------------------------------------------------ running
+    def run(self, sources: list[str], *, variables, params, timeout: float, extract_timeout: float,
+            notebook_text: str = "") -> dict:
+        """Run one submission's code cells; return ``{"status", "problems", "payload"}``.
+
+        Never raises for what the submission does; the result is validated.
+        """
+        from govlib.grading.kernel import validate_payload
+
+        variables, params = list(variables), list(params)
+        nonce = secrets.token_hex(16)
+        rfd, wfd = os.pipe()
+        tmp = None
+        try:
+            cfg = {"sources": sources, "variables": variables, "params": params, "timeout": timeout,
+                   "extract_timeout": extract_timeout, "nonce": nonce, "result_fd": wfd,
+                   "notebook": notebook_text,
+                   "limits": {"memory": self.limits.memory, "cpu": int(timeout + extract_timeout) + self.limits.cpu_extra,
+                              "fsize": self.limits.fsize, "nproc": self._nproc, "core": 0}}
+            if self.sandbox:
+                cmd = self._bwrap_cmd(wfd)
+                cfg["cwd"] = WORK
+                cfg["mpl_cache"] = "/opt/govlib-mpl-cache" if self._mpl is not None else None
+                env, cwd = None, None
+            else:
+                tmp = tempfile.mkdtemp(prefix="govlib-unsafe-")
+                home = os.path.join(tmp, "home")
+                os.makedirs(os.path.join(home, "work"))
+                cmd = [sys.executable, "-P", "-s", "-m", "govlib.grading.runner"]
+                env, cwd = self._env(home), os.path.join(home, "work")
+                cfg["cwd"] = cwd
+                cfg["mpl_cache"] = str(self._mpl) if self._mpl is not None else None
+            if self.cancelled.is_set():
+                return {"status": "interrupted", "problems": ["评分被中断，此文件未评分"], "payload": None}
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, pass_fds=(wfd,), env=env, cwd=cwd,
+                                    start_new_session=True)
+            os.close(wfd)
+            wfd = -1
+            with self._lock:
+                self._procs.add(proc)
+            try:
+                data = self._talk(proc, rfd, json.dumps(cfg).encode("utf-8"),
+                                  hard=60 + timeout + 3 * extract_timeout + 10)
+            finally:
+                self._kill(proc)
+                with self._lock:
+                    self._procs.discard(proc)
+        finally:
+            for fd in (rfd, wfd):
+                if fd >= 0:
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+            if tmp:
+                shutil.rmtree(tmp, ignore_errors=True)
+        if self.cancelled.is_set() and not data:
+            return {"status": "interrupted", "problems": ["评分被中断，此文件未评分"], "payload": None}
+        return self._validate(data, nonce, variables, params)
+
+    def _talk(self, proc: subprocess.Popen, rfd: int, cfg: bytes, hard: float) -> bytes | None:
+        try:
+            proc.stdin.write(cfg)
+            proc.stdin.close()
+        except OSError:
+            pass
+        chunks: list[bytes] = []
+        size = 0
+        end = time.monotonic() + hard
+        os.set_blocking(rfd, False)
+        import selectors
+
+        with selectors.DefaultSelector() as sel:
+            sel.register(rfd, selectors.EVENT_READ)
+            while time.monotonic() < end and not self.cancelled.is_set():
+                if not sel.select(timeout=0.2):
+                    if proc.poll() is not None and not sel.select(timeout=0):
+                        break
+                    continue
+                try:
+                    b = os.read(rfd, 65536)
+                except BlockingIOError:
+                    continue
+                if not b:
+                    return b"".join(chunks)
+                size += len(b)
+                if size > 4_000_000:
+                    return None
+                chunks.append(b)
+        return b"".join(chunks) if chunks and proc.poll() is not None else None
+
+    def _kill(self, proc: subprocess.Popen) -> None:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                proc.kill()
+        elif not self.sandbox:
+            try:  # the runner's group may still hold the kernel or what it started
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            pass
+
+    def cancel(self) -> None:
+        """Stop every running sandbox (Ctrl-C)."""
+        self.cancelled.set()
+        with self._lock:
+            procs = list(self._procs)
+        for p in procs:
+            self._kill(p)
+
+    @staticmethod
+    def _validate(data: bytes | None, nonce: str, variables, params) -> dict:
+        from govlib.grading.kernel import validate_payload
+
+        if not data:
+            return {"status": "died", "payload": None,
+                    "problems": ["运行环境（沙箱）没有返回结果：内核或运行程序被终止，无法读取答案"]}
+        try:
+            obj = json.loads(data.decode("ascii"))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return {"status": "died", "payload": None,
+                    "problems": ["运行结果被篡改或不完整（无法解析），无法读取答案"]}
+        if type(obj) is not dict or obj.get("nonce") != nonce or type(obj.get("result")) is not dict:
+            return {"status": "died", "payload": None, "problems": ["运行结果未通过校验（标记不符），无法读取答案"]}
+        res = obj["result"]
+        status = res.get("status")
+        if status not in ("ok", "errors", "timeout", "died"):
+            return {"status": "died", "payload": None, "problems": ["运行结果格式不对，无法读取答案"]}
+        problems = [str(p)[:300] for p in res.get("problems", []) if isinstance(p, str)][:12] \
+            if isinstance(res.get("problems"), list) else []
+        payload = res.get("payload")
+        payload = validate_payload(payload, variables, params) if payload is not None else None
+        return {"status": status, "problems": problems, "payload": payload}
