@@ -874,3 +874,19 @@ def _children(pid: int) -> list[str]:
         if int(fields[1]) == pid and fields[0] != "Z":
             out.append(stat_text.split(")")[0])
     return out
+
+
+def test_reports_quote_prompts_with_the_handed_out_parameters_filled_in():
+    from types import SimpleNamespace
+
+    from govlib.exercises import get
+
+    ex = get("pujiang-2")  # its prompt names {community} and {focus_dimension}
+    assert "{community}" in ex.prompt_zh
+    handout = SimpleNamespace(exercise_params={"pujiang-2": {"community": "社区甲", "focus_dimension": "capacity",
+                                                             "seed": 7}})
+    (shown,) = score.as_handed_out([ex], handout)
+    assert "社区甲" in shown.prompt_zh and "{" not in shown.prompt_zh
+    assert get("pujiang-2").prompt_zh == ex.prompt_zh  # the registered exercise is untouched
+    (bare,) = score.as_handed_out([ex])
+    assert "（本页参数 community）" in bare.prompt_zh

@@ -8,6 +8,7 @@ PosixPath('grades-quanzhou-survey/summary.html')
 
 from __future__ import annotations
 
+
 import math
 import os
 import tempfile
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from govlib.errors import ParameterError
 from govlib.grading.collect import EXTRACT_TIMEOUT, Spec, Submission, collect_all
-from govlib.grading.score import QuestionStat, Row, question_stats, score_all
+from govlib.grading.score import QuestionStat, Row, as_handed_out, question_stats, score_all
 
 __all__ = ["Outcome", "default_out", "grade_folder", "check_options", "MAX_TIMEOUT", "MAX_JOBS"]
 
@@ -180,9 +181,10 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
     if interrupted:
         notes.append("评分被中断（Ctrl-C）：报告不完整，标为“评分被中断”的文件没有评分")
     rows = score_all(subs, exercises, handout)
-    stats = question_stats(rows, exercises)
+    shown = as_handed_out(exercises, handout)
+    stats = question_stats(rows, shown)
     try:
-        paths = write_reports(out_dir, lesson=lesson, exercises=exercises, subs=subs, rows=rows, stats=stats,
+        paths = write_reports(out_dir, lesson=lesson, exercises=shown, subs=subs, rows=rows, stats=stats,
                               notes=notes, title=_lesson_title(lesson, syllabus))
     except OSError as exc:
         raise ParameterError(f"无法写入输出文件夹 {out_dir}（{exc.strerror or exc}） / "

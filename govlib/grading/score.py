@@ -15,7 +15,7 @@ The class success rate of a question is the share of 1s among its non-empty
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from govlib.grading.collect import STATUS_ZH, Submission
 
@@ -219,6 +219,25 @@ def score_all(subs, exercises, handout=None) -> list[Row]:
                 rows.append(Row(s.student, s.file, ex.id, ex.kind, "", 0 if ex.graded and s.ran else None,
                                 "grader-error", ROW_STATUS_ZH["grader-error"]))
     return rows
+
+
+def as_handed_out(exercises, handout=None) -> list:
+    """The exercises with each prompt as the handout showed it (``{parameter}`` placeholders filled in).
+
+    Parameters
+    ----------
+    exercises : list of Exercise
+    handout : Handout, optional
+        Supplies each exercise's parameter values; without it, placeholders
+        read ``（本页参数 name）``.
+
+    Returns
+    -------
+    list of Exercise
+        Copies for the reports; grading keeps using the registered exercises.
+    """
+    params = handout.exercise_params if handout is not None else {}
+    return [replace(e, prompt_zh=e.prompt(**params.get(e.id, {}))) for e in exercises]
 
 
 def question_stats(rows, exercises) -> list[QuestionStat]:
