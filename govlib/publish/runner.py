@@ -519,7 +519,9 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
             continue
         to_run.append(Job(lesson=les.id, set_name=name, notebook=str(nbp.path), values=values, input_hash=h,
                           out=str(out), course_title=syl.title_zh, lesson_title=les.title_zh,
-                          params_source=nbp.source))
+                          params_source=nbp.source,
+                          extra={"objectives": list(les.objectives), "minutes": les.minutes,
+                                 "resolved": {**nbp.defaults(), **values}}))
     # longest first (by the last build's timing): a shorter critical path
     est = {f"{e.get('lesson')}/{e.get('params')}": float(e.get("last_run_seconds") or 0) for e in old}
     to_run.sort(key=lambda j: -est.get(j.key, 1e9))
