@@ -208,9 +208,10 @@ class Browser:
         """
         import html as _html
 
-        tid, sid = self._open(Path(page).resolve().as_uri(), 1000, 1400)
+        # the viewport is the A4 text column (210 mm - 2 x 14 mm at 96 px/in), so scripts measure what prints
+        tid, sid = self._open(Path(page).resolve().as_uri(), 688, 1000)
         try:
-            style = ("<style>*{font-family:'Noto Sans CJK SC','Noto Sans CJK TC',sans-serif;}"
+            style = ("<style>*{font-family:'WenQuanYi Zen Hei','Noto Sans CJK SC',sans-serif;}"
                      "div{font-size:8px;width:100%;color:#555;padding:0 12mm;}</style>")
             head = f'{style}<div style="text-align:center">{_html.escape(header)}</div>'
             foot = (f'{style}<div style="text-align:center">{_html.escape(footer_label)}'

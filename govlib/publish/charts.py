@@ -29,13 +29,46 @@ KEY = "govlib_zh_hant"
 _SC, _TC = "Noto Sans CJK SC", "Noto Sans CJK TC"
 
 
+def _hant_formatter(inner, convert):
+    """A tick formatter that converts what *inner* writes (tick labels are made again at each draw)."""
+    from matplotlib.ticker import Formatter
+
+    class HantFormatter(Formatter):
+        def __call__(self, x, pos=None):
+            return convert(inner(x, pos))
+
+        def format_ticks(self, values):
+            return [convert(s) for s in inner.format_ticks(values)]
+
+        def set_locs(self, locs):
+            inner.set_locs(locs)
+
+        def get_offset(self):
+            return convert(inner.get_offset())
+
+        def set_axis(self, axis):
+            super().set_axis(axis)
+            inner.set_axis(axis)
+
+    return HantFormatter()
+
+
 def _hant_figure_png(fig, printer, **kwargs) -> str | None:
     from matplotlib.text import Text
 
     from govlib.publish.hant import convert_text
 
     saved = []
+    axes_saved = []
     try:
+        for ax in fig.axes:
+            for axis in (getattr(ax, "xaxis", None), getattr(ax, "yaxis", None)):
+                if axis is None:
+                    continue
+                major, minor = axis.get_major_formatter(), axis.get_minor_formatter()
+                axes_saved.append((axis, major, minor))
+                axis.set_major_formatter(_hant_formatter(major, convert_text))
+                axis.set_minor_formatter(_hant_formatter(minor, convert_text))
         for t in fig.findobj(Text):
             s = t.get_text()
             if not s or s.isascii():
@@ -53,6 +86,9 @@ def _hant_figure_png(fig, printer, **kwargs) -> str | None:
             return None
         return printer(fig, **kwargs)
     finally:
+        for axis, major, minor in axes_saved:
+            axis.set_major_formatter(major)
+            axis.set_minor_formatter(minor)
         for t, s, fp in saved:
             t.set_text(s)
             t.set_fontproperties(fp)

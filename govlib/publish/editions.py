@@ -111,6 +111,8 @@ def normalise(nb, *, meta: dict[str, Any] | None = None, keep_error_markers: boo
         if "injected-parameters" in tags and meta is not None and meta.get("values"):
             # papermill writes non-ASCII strings as \\u escapes; show the same values readably
             cell.source = PARAMETERS_HEADING + "\n" + "".join(f"{k} = {python_literal(v)}\n" for k, v in meta["values"].items())
+        elif "injected-parameters" in tags and cell.source.startswith("# Parameters"):
+            cell.source = PARAMETERS_HEADING + cell.source[len("# Parameters"):]
         if cell.cell_type == "code":
             outs = []
             _coalesce(cell)

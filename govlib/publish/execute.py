@@ -215,6 +215,11 @@ def run_job(job: Job) -> dict:
         stale = out / failed_path(job.lesson, job.set_name)
         if stale.exists():
             stale.unlink()
+            for folder in (stale.parent, stale.parent.parent):  # _failed/<lesson>, _failed: ours, if now empty
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
         artifacts = [{"edition": ed_name, "path": names[ed_name], "sha256": sha256_bytes(files[names[ed_name]])}
                      for ed_name in names]
         return {"key": job.key, "lesson": job.lesson, "params": job.set_name, "status": "executed",

@@ -187,7 +187,7 @@ class Context:
         """Print a page as an A4 handout (see ``govlib.css``, ``body.gv-handout``)."""
         if self._tmp is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="govlib-print-")
-        html = page.replace('<body class="', '<body class="gv-handout ', 1)
+        html = page.replace('<body class="', '<body class="gv-handout ', 1).replace("</body>", _FIT_JS + "</body>", 1)
         path = Path(self._tmp.name) / f"{edition}.html"
         path.write_text(html, encoding="utf-8")
         label = {"student": "学生讲义", "instructor": "教师讲义"}[edition]
@@ -200,6 +200,19 @@ class Context:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+
+#: printing only: a table or code block wider than the A4 text column is scaled down to fit it
+_FIT_JS = """<script>
+(function () {
+  var main = document.querySelector("main") || document.body, avail = main.clientWidth;
+  document.querySelectorAll("table, pre").forEach(function (el) {
+    var w = el.scrollWidth;
+    if (w > avail + 1) { el.style.zoom = (avail / w).toFixed(3); }
+  });
+})();
+</script>
+"""
 
 
 def links(edition: str) -> list[dict]:
