@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from govlib.publish.cache import TMP_SUFFIX, sha256_bytes
-from govlib.publish.outputs import OUTPUTS, edition_files
+from govlib.publish.outputs import OUTPUTS, baseline_only, edition_files
 
 __all__ = ["Job", "KERNEL_ENV", "run_job", "worker_main", "edition_files"]
 
@@ -46,7 +46,7 @@ KERNEL_ENV = {
 EDITION_FILES = {ed: o.filename for ed, o in OUTPUTS.items()}
 
 #: the kernel loads this extension: charts carry a Traditional Chinese render (govlib.publish.charts)
-KERNEL_ARGS = ["--ext=govlib.publish.charts"]
+KERNEL_ARGS = [] if baseline_only() else ["--ext=govlib.publish.charts"]
 
 
 def failed_path(lesson: str, set_name: str) -> str:

@@ -14,7 +14,8 @@ What is never converted
     * code: the source of code cells (``<div class="highlight"><pre>``) and
       every ``<code>`` element (parameter values in the header), so a
       Traditional page shows exactly what the notebook accepts;
-    * the string values of the parameter set, wherever they appear in text;
+    * string values of the parameter set that read as names (示例社区B), wherever
+      they appear in text (every value is in ``<code>`` in the header anyway);
     * proper names in :data:`NAMES` (authors, places), written with their
       right Traditional form (OpenCC turns the surname 余 into 餘);
     * markup, URLs and base64 data (only runs of non-ASCII text are converted).
@@ -77,7 +78,10 @@ def _table(keep: tuple[str, ...]) -> tuple[dict[str, str], re.Pattern | None]:
 
 
 def convert_text(text: str, keep: Iterable[str] = ()) -> str:
-    """Convert a run of Simplified Chinese *text*, keeping *keep* and :data:`NAMES` as specified.
+    """Convert Simplified Chinese *text*, keeping *keep* and :data:`NAMES` as specified.
+
+    Only runs of non-ASCII characters go through OpenCC; protected words may
+    mix scripts (a value such as ``示例社区B``).
 
     Examples
     --------
@@ -92,7 +96,7 @@ def convert_text(text: str, keep: Iterable[str] = ()) -> str:
         return chr(_PUA + len(slots) - 1)
 
     held = pat.sub(hold, text) if pat else text
-    out = _opencc().convert(held)
+    out = _NON_ASCII.sub(lambda m: _opencc().convert(m.group(0)), held)
     if slots:
         out = re.sub(f"[{chr(_PUA)}-{chr(_PUA + len(slots) - 1)}]", lambda m: slots[ord(m.group(0)) - _PUA], out)
     return out
@@ -108,7 +112,10 @@ def to_traditional(page: str, keep: Iterable[str] = ()) -> str:
     keep = list(keep)
     parts: list[str] = []
     pos = 0
-    conv = lambda s: _NON_ASCII.sub(lambda m: convert_text(m.group(0), keep), s)  # noqa: E731
+
+    def conv(segment: str) -> str:
+        return convert_text(segment, keep) if not segment.isascii() else segment
+
     for m in _CODE.finditer(page):
         parts.append(conv(page[pos:m.start()]))
         parts.append(m.group(0))

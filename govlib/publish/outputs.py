@@ -102,6 +102,7 @@ class Context:
                  minutes: int | None = None, description: str = "", resolved: dict[str, Any] | None = None):
         from govlib.publish.charts import take_hant_images
 
+        #: Simplified chart (base64) -> its Traditional render, taken out of the notebook
         self.hant_images = take_hant_images(clean)
         self.clean = clean
         self.lesson, self.set_name, self.values = lesson, set_name, values
@@ -141,8 +142,15 @@ class Context:
 
     @functools.cached_property
     def keep(self) -> tuple[str, ...]:
-        """Strings a Traditional copy must show unchanged: the set's string values."""
-        return tuple(sorted(v for v in self.resolved.values() if isinstance(v, str)))
+        """Strings a Traditional copy must show unchanged in its text: the set's name-like string values.
+
+        Every value is shown unchanged in code and in the header anyway (``<code>``);
+        in running text only values that read as names (mixing in Latin letters or
+        digits, such as 示例社区B) are kept, so an ordinary word like 机制 still reads
+        機制 in Traditional prose.
+        """
+        return tuple(sorted(v for v in self.resolved.values()
+                            if isinstance(v, str) and not v.isascii() and re.search(r"[A-Za-z0-9]", v)))
 
     # ---- pages
     @functools.cache
@@ -156,7 +164,7 @@ class Context:
             nb, edition=edition, course_title=self.course_title, lesson_title=self.lesson_title,
             set_name=self.set_name, values=self.values, index_href="../../../index.html",
             links=links(edition), notebook_dir=self.notebook_dir, footer=footer_text(),
-            answer_key=key_html(self.key) if edition == "instructor" else "")
+            answer_key=key_html(self.key) if edition == "instructor" and not baseline_only() else "")
 
     def hant(self, page: str) -> str:
         """The Traditional copy of a page: text converted, charts swapped for their Traditional renders."""
@@ -318,10 +326,17 @@ register(Output("instructor-pdf", "instructor.pdf", "教师讲义 PDF", "A4 打�
                 tools=("chromium",)))
 
 
-def hant_page_name(filename: str) -> str:
-    """``student.html`` -> ``student.zh-Hant.html``."""
-    return re.sub(r"\.html$", ".zh-Hant.html", filename)
+#: benchmarks/build_speed.py only: build just the outputs that existed before the classroom materials
+#: (pages, zh-Hant copies, student.ipynb; no answer key, no Traditional chart renders) to measure their cost
+BASELINE_ENV = "GOVLIB_BENCH_BASELINE_OUTPUTS"
+BASELINE_EDITIONS = ("instructor", "student", "instructor.zh-Hant", "student.zh-Hant", "student-notebook")
 
 
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "") not in ("", "0")
+def baseline_only() -> bool:
+    """Is the benchmark's baseline mode on (see :data:`BASELINE_ENV`)?"""
+    return os.environ.get(BASELINE_ENV, "") not in ("", "0")
+
+
+if baseline_only():
+    for _ed in [e for e in OUTPUTS if e not in BASELINE_EDITIONS]:
+        del OUTPUTS[_ed]
