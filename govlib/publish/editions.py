@@ -107,6 +107,8 @@ def normalise(nb, *, meta: dict[str, Any] | None = None, keep_error_markers: boo
             jup = {k: v for k, v in cell.metadata.jupyter.items() if k in ("source_hidden", "outputs_hidden")}
             if jup:
                 md["jupyter"] = jup
+        if cell.get("metadata", {}).get("slideshow"):
+            md["slideshow"] = cell.metadata.slideshow  # where the cell goes on the slides
         cell.metadata = nbformat.from_dict(md)
         if "injected-parameters" in tags and meta is not None and meta.get("values"):
             # papermill writes non-ASCII strings as \\u escapes; show the same values readably
@@ -250,9 +252,10 @@ def render_html(nb, *, edition: str, course_title: str, lesson_title: str, set_n
     (else "图表").  Every value shown in the header is HTML-escaped by the
     template; *answer_key* (HTML) is appended to the page, *footer* is text.
     """
-    from govlib.publish.maths import notebook_maths
+    from govlib.publish.maths import notebook_maths, put_back
 
-    nb = copy.deepcopy(notebook_maths(nb))
+    formulas: dict[str, str] = {}
+    nb = copy.deepcopy(notebook_maths(nb, formulas))
     for cell in nb.cells:
         if REMOVE_INPUT_TAG in _tags(cell):
             cell.metadata["transient"] = {"remove_source": True}
@@ -273,6 +276,7 @@ def render_html(nb, *, edition: str, course_title: str, lesson_title: str, set_n
     }
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     body = body.replace('<html lang="zh">', '<html lang="zh-Hans">', 1)
+    body = put_back(body, formulas)
     alts = iter(chart_alts(nb))
     body = _NO_ALT.sub(lambda m: f'alt="{html.escape(next(alts, "图表"))}"', body)
     # trailing whitespace varies with nothing but template internals; keep files tidy

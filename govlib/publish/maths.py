@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import re
 
-__all__ = ["latex_to_mathml", "markdown_maths", "notebook_maths"]
+__all__ = ["latex_to_mathml", "markdown_maths", "notebook_maths", "put_back"]
 
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE = re.compile(r"(?<![\\$\w])\$(?!\s)([^$\n]+?)(?<!\s)\$(?![\w$])")
@@ -34,25 +34,45 @@ def latex_to_mathml(tex: str, display: bool = False) -> str:
     return convert(tex.strip(), display="block" if display else "inline").replace("\n", "")
 
 
-def _convert(text: str) -> str:
-    text = _DISPLAY.sub(lambda m: "\n\n" + latex_to_mathml(m.group(1), True) + "\n\n", text)
-    return _INLINE.sub(lambda m: latex_to_mathml(m.group(1)), text)
+def _convert(text: str, store: dict[str, str] | None) -> str:
+    def put(mml: str) -> str:
+        if store is None:
+            return mml
+        token = f"GVMATH{len(store):05d}Z"
+        store[token] = mml
+        return token
+
+    text = _DISPLAY.sub(lambda m: "\n\n" + put(latex_to_mathml(m.group(1), True)) + "\n\n", text)
+    return _INLINE.sub(lambda m: put(latex_to_mathml(m.group(1))), text)
 
 
-def markdown_maths(source: str) -> str:
-    """Markdown *source* with its formulas as MathML; code spans and fences untouched."""
+def markdown_maths(source: str, store: dict[str, str] | None = None) -> str:
+    """Markdown *source* with its formulas as MathML; code spans and fences untouched.
+
+    With *store*, each formula is replaced by a token (``GVMATH00000Z``) and the
+    MathML kept in *store*: nbconvert's Markdown renderer, when it embeds
+    images, re-parses raw inline HTML tag by tag and would break the MathML
+    apart, so :func:`put_back` inserts it after rendering.
+    """
     if "$" not in source:
         return source
     parts = _FENCE.split(source)
-    return "".join(p if i % 2 else _convert(p) for i, p in enumerate(parts))
+    return "".join(p if i % 2 else _convert(p, store) for i, p in enumerate(parts))
 
 
-def notebook_maths(nb):
-    """A copy of *nb* whose Markdown cells carry MathML instead of LaTeX."""
+def notebook_maths(nb, store: dict[str, str] | None = None):
+    """A copy of *nb* whose Markdown cells carry MathML (or tokens, see :func:`markdown_maths`) for LaTeX."""
     if not any(c.cell_type == "markdown" and "$" in c.source for c in nb.cells):
         return nb
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = markdown_maths(cell.source)
+            cell.source = markdown_maths(cell.source, store)
     return nb
+
+
+def put_back(html: str, store: dict[str, str]) -> str:
+    """Replace the tokens of *store* in rendered *html* by their MathML."""
+    for token, mml in store.items():
+        html = html.replace(token, mml)
+    return html
