@@ -91,7 +91,7 @@ class Browser:
     ...     pdf = b.pdf(Path("page.html"), header="课题")
     """
 
-    def __init__(self, timeout: float = 120.0):
+    def __init__(self, timeout: float = 600.0):
         self.timeout = timeout
         self.proc: subprocess.Popen | None = None
         self._id = 0
