@@ -246,3 +246,12 @@ def test_manifest_records_version_and_handed_out_values(course, syllabus):
     assert entry["values"]["community"] == "示例社区A" and entry["values"]["seed"] == 20240601
     page = (course / "lessons" / "pujiang" / "default" / "student.html").read_text(encoding="utf-8")
     assert f"govlib {package_version()}" in page
+
+
+def test_pages_speak_chinese_in_alt_text_and_parameter_heading(course):
+    for f in (course / "lessons").rglob("*.html"):
+        text = f.read_text(encoding="utf-8")
+        assert "No description has been provided" not in text, f
+        assert "# Parameters" not in text, f
+    page = (course / "lessons" / "pujiang" / "community-a" / "instructor.html").read_text(encoding="utf-8")
+    assert "# 本次运行的参数" in page and 'alt="图表' in page

@@ -72,3 +72,20 @@ def test_cli_refuses_a_foreign_folder(tmp_path):
     assert "not a govlib build" in res.output
     assert (out / "index.html").read_text(encoding="utf-8") == "mine"
     assert not (out / MARKER).exists()
+
+
+def test_missing_chromium_stops_the_build_before_any_kernel(built_copy, monkeypatch):
+    import govlib.publish.runner as runner
+    from govlib.publish.browser import ToolMissingError
+
+    def no_kernels(*a, **k):  # pragma: no cover - must not be reached
+        raise AssertionError("a kernel pool was started")
+
+    monkeypatch.setattr(runner, "run_pool", no_kernels)
+    monkeypatch.setenv("GOVLIB_CHROMIUM", "no-such-chromium-here")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(ToolMissingError) as info:
+        built_copy.build(force=True)
+    msg = str(info.value)
+    assert "缺少 Chromium" in msg and "Chromium (no-such-chromium-here) is missing" in msg
+    assert ".ci/system-packages" in msg
