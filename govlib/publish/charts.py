@@ -14,9 +14,11 @@ How
 Why not SVG text or a second execution
     Charts are PNG with text drawn as glyphs (``svg.fonttype = path`` for SVG
     too), so there is no text to convert afterwards; executing every lesson a
-    second time for the Traditional copy would double the build.  A second
-    draw of each figure costs about a tenth of a second (measured by
-    ``benchmarks/build_speed.py``).
+    second time for the Traditional copy would double the build.  The second
+    draw costs what the first does: 0.24 s for a typical bar chart on a busy
+    2-core machine (both measured the same way), so a lesson with 7 charts
+    pays about 1.7 s; ``benchmarks/build_speed.py`` (e) measures it with the
+    other classroom outputs.
 
 Outside a build (a student's kernel) nothing loads this extension.
 """
