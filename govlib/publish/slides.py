@@ -56,7 +56,7 @@ from govlib.publish.maths import markdown_maths
 __all__ = ["Block", "Slide", "build_deck", "render_reveal", "slide_type", "VENDOR"]
 
 #: vendored reveal.js (npm ``reveal.js``, MIT licence in the folder)
-VENDOR = Path(paths.PACKAGE) / "vendor" / "revealjs"
+VENDOR = Path(paths.TEMPLATES) / "vendor" / "revealjs"
 
 SKIP_TAGS = frozenset({"solution", "parameters", "injected-parameters"})
 NOTES_TAGS = frozenset({"instructor"})
