@@ -215,7 +215,7 @@ def test_student_outputs_hold_no_answer_key(course, syllabus):
     for les, d in _default_dirs(course, syllabus):
         for out in OUTPUTS.values():
             if out.audience == "student" and out.filename.endswith(".html"):
-                assert "gv-answer-key" not in (d / out.filename).read_text(encoding="utf-8")
+                assert '<section class="gv-answer-key"' not in (d / out.filename).read_text(encoding="utf-8")
 
 
 def test_student_notebook_for_matches_the_build(course, syllabus):
