@@ -149,7 +149,8 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
     console : rich.console.Console, optional
         Where progress goes (default: stdout).
     hub : dict, optional
-        ``{"url", "repo", "branch"}`` of a JupyterHub with nbgitpuller: the index links each lesson there.
+        ``{"url", "repo", "branch"}`` of a JupyterHub with nbgitpuller: the index links each lesson there
+        (default: the syllabus' ``hub`` entry, if its model has one).
 
     Returns
     -------
@@ -170,6 +171,8 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
     t0 = time.monotonic()
     syl = load_syllabus(syllabus)
     out = Path(out).resolve()
+    if hub is None:  # a syllabus may name its hub (``hub: {url, repo, branch}``) once the model has the field
+        hub = _as_dict(getattr(syl, "hub", None))
 
     # 1. validate every parameter set (and the tools the outputs need) before any kernel starts
     selected = plan_mod.select(syl, lessons)
@@ -223,6 +226,14 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
         console.print(("[green]build ok[/]: " if report.ok else "[bold red]build failed[/]: ")
                       + escape(report.summary()))
     return report
+
+
+def _as_dict(value) -> dict | None:
+    if value is None:
+        return None
+    if hasattr(value, "model_dump"):
+        value = value.model_dump()
+    return dict(value) if isinstance(value, dict) and value.get("url") and value.get("repo") else None
 
 
 def _sets(entries: dict[str, dict], plan: plan_mod.Plan) -> dict[str, dict]:

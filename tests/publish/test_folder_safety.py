@@ -89,3 +89,12 @@ def test_missing_chromium_stops_the_build_before_any_kernel(built_copy, monkeypa
     msg = str(info.value)
     assert "缺少 Chromium" in msg and "Chromium (no-such-chromium-here) is missing" in msg
     assert ".ci/system-packages" in msg
+
+
+def test_hub_links_on_the_index(built_copy):
+    report = built_copy.build(hub={"url": "https://hub.example.edu.cn", "repo": "https://git.example.edu.cn/course.git"})
+    assert report.ok
+    index = (built_copy.out / "index.html").read_text(encoding="utf-8")
+    assert "在 JupyterHub 中打开本课" in index
+    assert ("https://hub.example.edu.cn/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgit.example.edu.cn%2Fcourse.git"
+            "&amp;branch=main&amp;urlpath=lab%2Ftree%2Fcourse%2Fnotebooks%2F") in index
