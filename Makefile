@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine (Python 3.11 + pip):
-#   make course   create .venv if missing, install, build the whole course into course/_build
+#   make course   create .venv if missing, install (and .ci/system-packages), build the whole course into course/_build
 #   make test     create .venv if missing, install, run the test suite
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $@
 
 course: $(STAMP)
+	.ci/system-packages
 	$(BIN)/govlib data check
 	$(BIN)/govlib build -j $(JOBS)
 

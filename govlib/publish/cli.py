@@ -21,6 +21,11 @@ def build(
     force: bool = typer.Option(False, "--force", help="Re-execute every lesson even if nothing changed."),
     quiet: bool = typer.Option(False, "--quiet", help="Plain progress lines, finished jobs only."),
     syllabus: Path = typer.Option(paths.SYLLABUS, "--syllabus", hidden=True, help="Another syllabus file."),
+    hub_url: Optional[str] = typer.Option(None, "--hub-url",
+                                          help="JupyterHub address: the index links each lesson there (nbgitpuller)."),
+    hub_repo: Optional[str] = typer.Option(None, "--hub-repo",
+                                           help="Git repository nbgitpuller clones for the hub links (with --hub-url)."),
+    hub_branch: str = typer.Option("main", "--hub-branch", help="Branch of --hub-repo."),
 ) -> None:
     """Execute the lessons and render the offline course site (instructor and student editions)."""
     from rich.console import Console
@@ -30,9 +35,14 @@ def build(
     from govlib.errors import GovlibError
 
     console = Console(highlight=False, soft_wrap=True)
+    if bool(hub_url) != bool(hub_repo):
+        console.print("[bold red]build stopped[/]: --hub-url 与 --hub-repo 须同时给出 "
+                      "(--hub-url and --hub-repo go together: nbgitpuller needs the hub and the repository)")
+        raise typer.Exit(2)
+    hub = {"url": hub_url, "repo": hub_repo, "branch": hub_branch} if hub_url else None
     try:
         report = run_build(syllabus=syllabus, out=out, lessons=lesson or None, jobs=jobs, force=force,
-                           quiet=quiet, console=console)
+                           quiet=quiet, console=console, hub=hub)
     except GovlibError as exc:
         console.print(f"[bold red]build stopped[/]: {escape(str(exc))}")
         raise typer.Exit(2)

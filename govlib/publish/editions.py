@@ -13,12 +13,17 @@ Editions of one lesson x parameter set (file names under
     the notebook to hand out: as the student edition, unexecuted (no outputs),
     with the parameter set's values written into the parameters cell;
 ``instructor.zh-Hant.html``, ``student.zh-Hant.html``
-    Traditional Chinese copies (OpenCC ``s2t``), converting only runs of
-    non-ASCII text, so markup, code and base64 images are untouched.
+    Traditional Chinese copies (see :mod:`govlib.publish.hant`), converting
+    only runs of non-ASCII text outside code, so markup, code, parameter
+    values and base64 images are untouched; charts are their Traditional
+    renders (:mod:`govlib.publish.charts`).
+
+The other outputs (answer key, slides, PDFs) are registered in
+:mod:`govlib.publish.outputs`.
 
 Normalisation makes two builds byte-identical: cell ids become ``cell-<n>``;
 papermill/nbclient timing, kernel and jupytext metadata are dropped; adjacent
-stream outputs are merged; SVG dates and random ids are fixed.
+stream outputs are merged (nbconvert's ``CoalesceStreamsPreprocessor``); SVG dates and random ids are fixed.
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ REMOVED_TAGS = frozenset({"solution", "instructor"})
 EXERCISE_TAG = "exercise"
 REMOVE_INPUT_TAG = "remove-input"
 EDITION_LABELS = {"instructor": "教师版", "student": "学生版"}
+#: first line of the cell papermill injects with the set's values (papermill writes "# Parameters")
+PARAMETERS_HEADING = "# 本次运行的参数"
 
 _FIG_RE = re.compile(r"""<span\b[^>]*\bclass=["'][^"']*\bgv-fig\b[^"']*["'][^>]*>""")
 _DATA_FIG_RE = re.compile(r"""\bdata-fig=["']([^"']+)["']""")
@@ -51,15 +58,11 @@ def _tags(cell) -> list[str]:
     return list(cell.get("metadata", {}).get("tags") or [])
 
 
-def _merge_streams(outputs: list) -> list:
-    merged: list = []
-    for out in outputs:
-        if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
-                and merged[-1].get("name") == out.get("name")):
-            merged[-1]["text"] = merged[-1]["text"] + out["text"]
-        else:
-            merged.append(out)
-    return merged
+def _coalesce(cell) -> None:
+    """Merge adjacent stream outputs (nbconvert's ``CoalesceStreamsPreprocessor``)."""
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    CoalesceStreamsPreprocessor().preprocess_cell(cell, {}, 0)
 
 
 _SVG_DATE = re.compile(r"<dc:date>.*?</dc:date>", re.S)
@@ -104,13 +107,18 @@ def normalise(nb, *, meta: dict[str, Any] | None = None, keep_error_markers: boo
             jup = {k: v for k, v in cell.metadata.jupyter.items() if k in ("source_hidden", "outputs_hidden")}
             if jup:
                 md["jupyter"] = jup
+        if cell.get("metadata", {}).get("slideshow"):
+            md["slideshow"] = cell.metadata.slideshow  # where the cell goes on the slides
         cell.metadata = nbformat.from_dict(md)
         if "injected-parameters" in tags and meta is not None and meta.get("values"):
             # papermill writes non-ASCII strings as \\u escapes; show the same values readably
-            cell.source = "# Parameters\n" + "".join(f"{k} = {python_literal(v)}\n" for k, v in meta["values"].items())
+            cell.source = PARAMETERS_HEADING + "\n" + "".join(f"{k} = {python_literal(v)}\n" for k, v in meta["values"].items())
+        elif "injected-parameters" in tags and cell.source.startswith("# Parameters"):
+            cell.source = PARAMETERS_HEADING + cell.source[len("# Parameters"):]
         if cell.cell_type == "code":
             outs = []
-            for out in _merge_streams(list(cell.get("outputs", []))):
+            _coalesce(cell)
+            for out in cell.get("outputs", []):
                 out.pop("transient", None)
                 data = out.get("data")
                 if data:
@@ -184,6 +192,9 @@ def handout_notebook(student_nb, *, values: dict[str, Any]):
             cell.execution_count = None
             if "parameters" in tags:
                 cell.source = rewrite_parameters(cell.source, values)
+            if REMOVE_INPUT_TAG in tags:
+                # plumbing: collapsed in JupyterLab, still runnable
+                cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
         cells.append(cell)
     for i, cell in enumerate(cells):
         cell["id"] = f"cell-{i}"
@@ -232,13 +243,19 @@ def _exporter():
 
 
 def render_html(nb, *, edition: str, course_title: str, lesson_title: str, set_name: str,
-                values: dict[str, Any], index_href: str, links: list[dict], notebook_dir: Path) -> str:
+                values: dict[str, Any], index_href: str, links: list[dict], notebook_dir: Path,
+                footer: str = "", answer_key: str = "") -> str:
     """Render one edition to a self-contained HTML page (Simplified Chinese).
 
-    ``remove-input`` cells show their output only.  Every value shown in the
-    header is HTML-escaped by the template.
+    ``remove-input`` cells show their output only; formulas become MathML
+    (:mod:`govlib.publish.maths`); each chart's alternative text is its title
+    (else "图表").  Every value shown in the header is HTML-escaped by the
+    template; *answer_key* (HTML) is appended to the page, *footer* is text.
     """
-    nb = copy.deepcopy(nb)
+    from govlib.publish.maths import notebook_maths, put_back
+
+    formulas: dict[str, str] = {}
+    nb = copy.deepcopy(notebook_maths(nb, formulas))
     for cell in nb.cells:
         if REMOVE_INPUT_TAG in _tags(cell):
             cell.metadata["transient"] = {"remove_source": True}
@@ -253,32 +270,47 @@ def render_html(nb, *, edition: str, course_title: str, lesson_title: str, set_n
             "vals": [(k, python_literal(v)) for k, v in values.items()],
             "index_href": index_href,
             "links": links,
+            "footer": footer,
+            "answer_key": answer_key,
         },
     }
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     body = body.replace('<html lang="zh">', '<html lang="zh-Hans">', 1)
+    body = put_back(body, formulas)
+    alts = iter(chart_alts(nb))
+    body = _NO_ALT.sub(lambda m: f'alt="{html.escape(next(alts, "图表"))}"', body)
     # trailing whitespace varies with nothing but template internals; keep files tidy
     return "\n".join(line.rstrip() for line in body.splitlines()) + "\n"
 
 
-_CONVERTER = None
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NO_ALT = re.compile(r'alt="No description has been provided for this image"')
+_TITLE_ARG = re.compile(r"""\b(?:title|caption)\s*=\s*(?:f?["']([^"'{}]+)["'])""")
 
 
-def to_traditional(page: str) -> str:
-    """Convert a Simplified Chinese page to Traditional Chinese (OpenCC ``s2t``).
+def chart_alts(nb) -> list[str]:
+    """The alternative text of each PNG output, in page order: the chart's title in the cell, else "图表"."""
+    alts = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        m = _TITLE_ARG.search(cell.source)
+        for out in cell.get("outputs", []):
+            if "image/png" in (out.get("data") or {}):
+                alts.append(f"图表：{m.group(1)}" if m else "图表")
+    return alts
 
-    Only runs of non-ASCII characters are converted, so tags, code, URLs and
-    base64 data are untouched.  Links to sibling editions and the index point
+
+def to_traditional(page: str, keep: Any = ()) -> str:
+    """Convert a Simplified Chinese page to Traditional Chinese (see :mod:`govlib.publish.hant`).
+
+    Only runs of non-ASCII text outside code are converted, so tags, code,
+    URLs and base64 data are untouched, and so are the strings in *keep* (the
+    set's parameter values).  Links to sibling editions and the index point
     to their Traditional copies; ``lang`` becomes ``zh-Hant``.
     """
-    global _CONVERTER
-    if _CONVERTER is None:
-        import opencc
+    from govlib.publish.hant import to_traditional as convert
 
-        _CONVERTER = opencc.OpenCC("s2t")
-    conv = _CONVERTER.convert
-    out = _NON_ASCII.sub(lambda m: conv(m.group(0)), page)
+    out = convert(page, keep=keep)
     out = out.replace('<html lang="zh-Hans">', '<html lang="zh-Hant">', 1)
     return _LINK.sub(_retarget, out)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from govlib.publish.cache import TMP_SUFFIX, sha256_bytes
+from govlib.publish.outputs import OUTPUTS, baseline_only, edition_files
 
 __all__ = ["Job", "KERNEL_ENV", "run_job", "worker_main", "edition_files"]
 
@@ -41,19 +42,11 @@ KERNEL_ENV = {
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
 }
 
-#: edition -> file name inside lessons/<lesson>/<params>/
-EDITION_FILES = {
-    "instructor": "instructor.html",
-    "student": "student.html",
-    "instructor.zh-Hant": "instructor.zh-Hant.html",
-    "student.zh-Hant": "student.zh-Hant.html",
-    "student-notebook": "student.ipynb",
-}
+#: edition -> file name inside lessons/<lesson>/<params>/ (from the registry in govlib.publish.outputs)
+EDITION_FILES = {ed: o.filename for ed, o in OUTPUTS.items()}
 
-
-def edition_files(lesson: str, set_name: str) -> dict[str, str]:
-    """Edition -> path relative to the output folder."""
-    return {ed: f"lessons/{lesson}/{set_name}/{name}" for ed, name in EDITION_FILES.items()}
+#: the kernel loads this extension: charts carry a Traditional Chinese render (govlib.publish.charts)
+KERNEL_ARGS = [] if baseline_only() else ["--ext=govlib.publish.charts"]
 
 
 def failed_path(lesson: str, set_name: str) -> str:
@@ -151,16 +144,6 @@ def _failure(job: Job, t0: float, *, cell: int | None, cell_label: str, ename: s
     }
 
 
-def _links(edition: str) -> list[dict]:
-    """Header links of a page (relative to lessons/<lesson>/<params>/)."""
-    links = []
-    if edition == "instructor":
-        links.append({"kind": "edition", "href": "student.html", "label": "学生版"})
-    links.append({"kind": "script", "href": f"{edition}.zh-Hant.html", "label": "繁體版"})
-    links.append({"kind": "notebook", "href": "student.ipynb", "label": "下载学生笔记本 (.ipynb)"})
-    return links
-
-
 def run_job(job: Job) -> dict:
     """Execute *job* and write its editions; return a result record (never raises)."""
     t0 = time.monotonic()
@@ -191,7 +174,8 @@ def run_job(job: Job) -> dict:
                 nb, None, parameters=job.values, engine_name=_ENGINE_NAME, kernel_name="python3",
                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                 cwd=str(nb_path.parent), start_timeout=120, execution_timeout=job.timeout,
-                record_timing=False, coalesce_streams=True, shutdown_kernel="immediate")
+                record_timing=False, coalesce_streams=True, shutdown_kernel="immediate",
+                extra_arguments=KERNEL_ARGS)
         except PapermillExecutionError as exc:
             failed = _engine_last_nb()
             kept = None
@@ -214,28 +198,28 @@ def run_job(job: Job) -> dict:
                             evalue=str(exc.evalue), detail=_strip_ansi(tb), kept=kept)
 
         clean = ed.normalise(executed, meta=meta)
-        student = ed.student_notebook(clean)
-        handout = ed.handout_notebook(student, values=job.values)
-        common = dict(course_title=job.course_title, lesson_title=job.lesson_title, set_name=job.set_name,
-                      values=job.values, index_href="../../../index.html", notebook_dir=nb_path.parent)
-        pages = {
-            "instructor": ed.render_html(clean, edition="instructor", links=_links("instructor"), **common),
-            "student": ed.render_html(student, edition="student", links=_links("student"), **common),
-        }
-        for name in ("instructor", "student"):
-            bad = ed.external_resources(pages[name])
-            if bad:
-                return _failure(job, t0, cell=None, cell_label=f"{name} edition", ename="OfflineError",
-                                evalue="the page would load external resources: " + ", ".join(bad[:5]))
-        pages["instructor.zh-Hant"] = ed.to_traditional(pages["instructor"])
-        pages["student.zh-Hant"] = ed.to_traditional(pages["student"])
+        from govlib.publish.outputs import Context, OfflineError, render_all
+
+        ctx = Context(clean=clean, lesson=job.lesson, set_name=job.set_name, values=job.values,
+                      resolved=job.extra.get("resolved"),
+                      course_title=job.course_title, lesson_title=job.lesson_title, notebook_dir=nb_path.parent,
+                      objectives=job.extra.get("objectives"), minutes=job.extra.get("minutes"),
+                      description=job.extra.get("description", ""))
+        try:
+            rendered = render_all(ctx)
+        except OfflineError as exc:
+            return _failure(job, t0, cell=None, cell_label="(outputs)", ename="OfflineError", evalue=str(exc))
         names = edition_files(job.lesson, job.set_name)
-        files = {names[k]: v.encode("utf-8") for k, v in pages.items()}
-        files[names["student-notebook"]] = (nbformat.writes(handout) + "\n").encode("utf-8")
+        files = {names[k]: v for k, v in rendered.items()}
         _write_all(out, files)
         stale = out / failed_path(job.lesson, job.set_name)
         if stale.exists():
             stale.unlink()
+            for folder in (stale.parent, stale.parent.parent):  # _failed/<lesson>, _failed: ours, if now empty
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
         artifacts = [{"edition": ed_name, "path": names[ed_name], "sha256": sha256_bytes(files[names[ed_name]])}
                      for ed_name in names]
         return {"key": job.key, "lesson": job.lesson, "params": job.set_name, "status": "executed",

@@ -69,7 +69,7 @@ def test_svg_dates_and_random_ids_are_fixed():
 
 def test_injected_parameters_are_shown_readably():
     nb = ed.normalise(_executed(), meta=META)
-    assert nb.cells[2].source == '# Parameters\nn = 5\nlabel = "乙"\n'
+    assert nb.cells[2].source == '# 本次运行的参数\nn = 5\nlabel = "乙"\n'
 
 
 def test_student_and_handout():

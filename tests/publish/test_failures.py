@@ -68,7 +68,7 @@ def test_parameter_errors_stop_before_any_kernel(built_copy, monkeypatch):
     def no_kernels(*a, **k):  # pragma: no cover - must not be reached
         raise AssertionError("a kernel pool was started")
 
-    monkeypatch.setattr(runner, "_run_pool", no_kernels)
+    monkeypatch.setattr(runner, "run_pool", no_kernels)
     data = built_copy.syllabus_data()
     data["lessons"][0]["params"]["big"]["n"] = "forty"
     data["lessons"][0]["params"]["big"]["sample"] = 3
