@@ -66,38 +66,39 @@ def lesson_choices(syllabus=None) -> dict[str, list[str]]:
 def _student_notebook(lesson: str, set_name: str):
     """The student notebook of *lesson* with parameter set *set_name* (an ``nbformat`` node).
 
-    This is the one adapter between ``govlib student`` and the publish step.
-    It reuses :mod:`govlib.publish.editions` exactly as the build does, minus
-    execution (a handout has no outputs): read the lesson with jupytext,
-    normalise, remove solution/instructor cells, write the set's values into
-    the parameters cell.  When the publish package offers a function that
-    builds this notebook for a lesson and parameter set, call it here instead.
+    The one adapter between ``govlib student`` and the course build: it is
+    :func:`govlib.publish.student_notebook_for`, so a student who types the
+    command gets byte for byte the ``student.ipynb`` the build hands out.
     """
-    import jupytext
+    from govlib.errors import ParameterError
+    from govlib.publish import student_notebook_for
 
-    from govlib.publish import editions as ed
-    from govlib.publish.params import read_parameters, validate_parameter_set
-    from govlib.syllabus import load_syllabus
-
-    syl = load_syllabus()
-    les = syl.lesson(lesson)
-    nb_path = syl.notebook_path(les)
-    values, errs = validate_parameter_set(read_parameters(nb_path), les.params[set_name],
-                                          lesson=les.id, set_name=set_name)
-    if errs:
-        raise StudentError("；".join(str(e) for e in errs))
-    nb = jupytext.read(nb_path)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    meta = {"lesson": les.id, "params": set_name, "values": values}
-    clean = ed.normalise(nb, meta=meta)
-    return ed.handout_notebook(ed.student_notebook(clean), values=values)
+    try:
+        return student_notebook_for(lesson, set_name)
+    except ParameterError as exc:
+        raise StudentError(str(exc)) from None
 
 
-def referenced_files(nb) -> list[str]:
-    """Course files (``data/...``, ``course/...``) named in the notebook's markdown and code, sorted."""
+def referenced_files(nb, lesson: str | None = None) -> list[str]:
+    """Course files (``data/...``, ``course/...``) a student is told about, sorted.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        Its markdown and code cells are searched.
+    lesson : str, optional
+        Also search this lesson's exercise prompts and hints (the notebook
+        shows them from the exercise bank when it runs, so they are not in
+        its cells).
+    """
+    texts = [cell.source for cell in nb.cells]
+    if lesson is not None:
+        from govlib.exercises import catalog
+
+        texts += [t for ex in catalog(lesson) for t in (ex.prompt_zh, ex.hint_zh)]
     found: set[str] = set()
-    for cell in nb.cells:
-        found.update(m.group(1) for m in _REF_RE.finditer(cell.source))
+    for text in texts:
+        found.update(m.group(1) for m in _REF_RE.finditer(text))
     return sorted(found)
 
 
@@ -150,7 +151,7 @@ def write_student(lesson: str, set_name: str = "default", folder: str | Path = "
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write(target, (nbformat.writes(nb) + "\n").encode("utf-8"))
     out = Handout(notebook=target)
-    for rel in referenced_files(nb):
+    for rel in referenced_files(nb, lesson):
         src = paths.ROOT / rel
         if not src.is_file():
             out.missing.append(rel)

@@ -37,9 +37,9 @@ def test_parameter_set_values_are_written_into_the_parameters_cell(tmp_path):
 
 
 def test_files_the_text_names_are_copied_read_only(tmp_path):
-    # notebooks/quanzhou_survey.md exercise 4 sends students to data/frameworks/quanzhou.yaml
-    out = write_student("quanzhou-survey", "default", tmp_path)
-    copy = tmp_path / "data" / "frameworks" / "quanzhou.yaml"
+    # notebooks/xiamen_127.md names the framework file its diagram is drawn from
+    out = write_student("xiamen-127", "default", tmp_path)
+    copy = tmp_path / "data" / "frameworks" / "xiamen-127.yaml"
     assert copy in out.extras and copy.is_file()
     assert not copy.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     assert out.missing == []
