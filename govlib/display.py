@@ -79,7 +79,7 @@ def cite_link(fig_id: str, *, register: Register | None = None) -> str:
     if fig.derived:  # the ids a derived figure is computed from are code, shown as such
         for did in sorted(set(derived_ids(fig.derived_from)), key=len, reverse=True):
             text = re.sub(rf"(?<![\w-]){re.escape(_esc(did))}(?![\w-])", f"<code>{_esc(did)}</code>", text)
-    return f'<a class="gv-cite" href="{_esc(reference_href(fig.source))}">{text}</a>'
+    return f'<a class="gv-cite" data-gv-link="index" href="{_esc(reference_href(fig.source))}">{text}</a>'
 
 
 def fig_span(fig_id: str, *, register: Register | None = None) -> str:

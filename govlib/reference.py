@@ -164,7 +164,7 @@ def glossary_page(path: str | Path = GLOSSARY_YAML) -> str:
     reg = load_register()
     parts = ["<h1>课程词汇表</h1>",
              "<p class=\"meta\">本课程页面上出现的专门词语，按治理、统计、课程三类排列，解释都是本课程自己的话。"
-             f"文章的完整出处见<a href=\"{REFERENCES_FILE}\">参考文献</a>。</p>"]
+             f"文章的完整出处见<a data-gv-link=\"index\" href=\"{REFERENCES_FILE}\">参考文献</a>。</p>"]
     for group in _GROUPS:
         items = [(i, t) for i, t in enumerate(g.terms, 1) if t.group == group]
         if not items:
@@ -175,7 +175,7 @@ def glossary_page(path: str | Path = GLOSSARY_YAML) -> str:
             if t.lessons:
                 meta.append("见：" + "、".join(html.escape(titles[lid]) for lid in t.lessons))
             if t.source:
-                meta.append(f"出自：<a href=\"{reference_href(t.source, prefix='')}\">"
+                meta.append(f"出自：<a data-gv-link=\"index\" href=\"{reference_href(t.source, prefix='')}\">"
                             f"{html.escape(reg.source(t.source)['short_zh'])}</a>")
             meta_html = f"<div class=\"meta\">{'；'.join(meta)}</div>" if meta else ""
             parts.append(f"<dt id=\"term-{i}\">{html.escape(t.term)}</dt>"
@@ -243,6 +243,6 @@ def references_page() -> str:
     body = ("<h1>参考文献：本课程研读的五篇文章</h1>"
             "<p class=\"meta\">页面上每个数字后的出处（如“第3段”“图2”）都指下列文章中的位置；"
             "段号按本课程所用文本连续计数。原文没有印出的项目照实写“未印”，不作猜测。"
-            f"专门词语见<a href=\"{GLOSSARY_FILE}\">课程词汇表</a>。</p>"
+            f"专门词语见<a data-gv-link=\"index\" href=\"{GLOSSARY_FILE}\">课程词汇表</a>。</p>"
             f"<ol class=\"refs\">{items}</ol>")
     return _page("参考文献", body)

@@ -299,10 +299,6 @@ def test_every_exercise_is_answerable_from_its_student_page(course, syllabus):
     assert KNOWN_UNANSWERABLE <= failing, f"now answerable, remove from KNOWN_UNANSWERABLE: {KNOWN_UNANSWERABLE - failing}"
 
 
-#: strings the publish branch removes (chart alt text, papermill's injected cell label); not lesson content
-_PUBLISH_OWNED = ("No description has been provided for this image", "# Parameters")
-
-
 def test_no_english_words_on_chinese_pages_outside_code(course):
     from govlib.textscan import ALLOWED, visible_english
 
@@ -310,8 +306,7 @@ def test_no_english_words_on_chinese_pages_outside_code(course):
     for page in _pages(course / "lessons", "*.html"):
         if "zh-Hant" in page.name:
             continue
-        words = visible_english(page.read_text(encoding="utf-8"), allowed=ALLOWED,
-                                ignore=_PUBLISH_OWNED)
+        words = visible_english(page.read_text(encoding="utf-8"), allowed=ALLOWED)
         if words:
             found[page.relative_to(course).as_posix()] = dict(words.most_common(8))
     assert not found, f"English words outside code cells: {found}"
@@ -330,3 +325,11 @@ def test_every_intro_set_shows_the_figures_its_exercises_use(course, syllabus):
         shown = {m.group(1) for m in SPAN.finditer(page)}
         assert needed <= shown, f"intro/{name} hides {sorted(needed - shown)}"
         assert "本页参数" in page  # the set's Chinese description is on the page
+
+
+def test_index_says_what_each_parameter_set_changes(course, syllabus):
+    index = (course / "index.html").read_text(encoding="utf-8")
+    missing = [(les.id, name) for les, name in _sets(syllabus)
+               if les.description(name) and html.escape(les.description(name), quote=False) not in index]
+    assert missing == []
+    assert all(les.description(name) for les, name in _sets(syllabus))  # every set of the real course has one

@@ -272,7 +272,12 @@ class Runner:
         cmd = [self.bwrap, "--unshare-user", "--uid", "1000", "--gid", "1000", "--disable-userns",
                "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--hostname", "sandbox",
-               *self._base, "--proc", "/proc", "--dev", "/dev"]
+               *self._base, "--proc", "/proc", "--dev", "/dev",
+               # the scratch mounts come first: a root that lies below /tmp or the home (a checkout or
+               # virtual environment in /tmp, as CI makes) is bound on top of them, not hidden by them
+               "--size", str(self.limits.scratch), "--tmpfs", HOME,
+               "--size", str(self.limits.scratch), "--tmpfs", "/tmp",
+               "--size", str(self.limits.scratch // 4), "--tmpfs", "/dev/shm"]
         for r in self._roots:
             cmd += ["--ro-bind", str(r), str(r)]
         if self._mpl is not None:
@@ -281,10 +286,7 @@ class Runner:
             m = Path(m)
             if m != Path("/") and any(_inside(m, r) for r in self._roots):
                 cmd += ["--tmpfs", str(m)]
-        cmd += ["--size", str(self.limits.scratch), "--tmpfs", HOME,
-                "--size", str(self.limits.scratch), "--tmpfs", "/tmp",
-                "--size", str(self.limits.scratch // 4), "--tmpfs", "/dev/shm",
-                "--dir", WORK, "--remount-ro", "/", "--chdir", WORK, "--clearenv"]
+        cmd += ["--dir", WORK, "--remount-ro", "/", "--chdir", WORK, "--clearenv"]
         for k, v in self._env(HOME).items():
             cmd += ["--setenv", k, v]
         cmd += ["--", sys.executable, "-P", "-s", "-m", "govlib.grading.runner"]

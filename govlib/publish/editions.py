@@ -325,11 +325,12 @@ def _retarget(m: re.Match) -> str:
     h = _HREF.search(attrs)
     if not h:
         return m.group(0)
-    href = h.group(2)
+    href, hash_, fragment = h.group(2).partition("#")
     if kind in ("edition", "index") and href.endswith(".html") and not href.endswith(".zh-Hant.html"):
         href = href[:-5] + ".zh-Hant.html"
     elif kind == "script" and href.endswith(".zh-Hant.html"):
         href, label = href[:-len(".zh-Hant.html")] + ".html", "簡體版"
+    href += hash_ + fragment
     attrs = attrs[:h.start()] + f'href="{href}"' + attrs[h.end():]
     return f"<a{attrs}>{label}</a>"
 

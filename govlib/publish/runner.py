@@ -55,10 +55,12 @@ from govlib.publish.pool import run_pool
 from govlib.publish.progress import make_progress
 from govlib.syllabus import load_syllabus
 
-__all__ = ["run_build", "BuildReport", "Failure", "default_hash_paths", "INDEX_FILES"]
+__all__ = ["run_build", "BuildReport", "Failure", "default_hash_paths", "INDEX_FILES", "SITE_PAGES"]
 
 #: the index pages (edition -> path)
-INDEX_FILES = {"index": "index.html", "index.zh-Hant": "index.zh-Hant.html"}
+#: the site pages beside the lessons (edition -> path); each has a Traditional copy ``<edition>.zh-Hant``
+SITE_PAGES = {"index": "index.html", "glossary": "glossary.html", "references": "references.html"}
+INDEX_FILES = {**SITE_PAGES, **{f"{ed}.zh-Hant": p.replace(".html", ".zh-Hant.html") for ed, p in SITE_PAGES.items()}}
 
 
 def default_hash_paths() -> list[Path]:
@@ -293,7 +295,11 @@ def _collector(out: Path, plan: plan_mod.Plan, report: BuildReport, progress, wr
 
 
 def _write_index(syl, out: Path, entries: dict[str, dict], plan: plan_mod.Plan, *, cite, hub) -> bool:
-    """Write index.html and its Traditional copy unless they are current; return whether written."""
+    """Write the site pages (index, glossary, references) and their Traditional copies unless current.
+
+    Returns whether they were written.  The glossary and the bibliography are
+    rendered by :mod:`govlib.reference` from ``data/``, which the tree hash covers.
+    """
     figures: dict[str, set] = {}
     for e in entries.values():
         if e.get("edition") == "instructor":
@@ -314,9 +320,12 @@ def _write_index(syl, out: Path, entries: dict[str, dict], plan: plan_mod.Plan, 
     from govlib.publish.site import render_index
 
     ti = time.monotonic()
-    page = render_index(syl, list(entries.values()), figs, cite=cite, hub=hub)
-    pages = {"index": page, "index.zh-Hant": to_traditional(page)}
-    secs = round((time.monotonic() - ti) / 2, 3)
+    from govlib.reference import glossary_page, references_page
+
+    simplified = {"index": render_index(syl, list(entries.values()), figs, cite=cite, hub=hub),
+                  "glossary": glossary_page(), "references": references_page()}
+    pages = {**simplified, **{f"{ed}.zh-Hant": to_traditional(page) for ed, page in simplified.items()}}
+    secs = round((time.monotonic() - ti) / len(pages), 3)
     for ed, rel in INDEX_FILES.items():
         data = pages[ed].encode("utf-8")
         cache.atomic_write(out / rel, data)

@@ -108,3 +108,9 @@ def test_to_traditional_converts_only_non_ascii_runs():
     assert 'href="student.zh-Hant.html"' in out
     assert 'href="instructor.html">簡體版<' in out
     assert "data:image/png;base64,5Lit5paH" in out
+
+
+def test_to_traditional_keeps_the_anchor_of_a_retargeted_link():
+    page = '<a class="gv-cite" data-gv-link="index" href="../../../references.html#ref-xiamen">厦门一文</a>'
+    out = ed.to_traditional(page)
+    assert 'href="../../../references.zh-Hant.html#ref-xiamen"' in out and "廈門" in out

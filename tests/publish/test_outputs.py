@@ -10,6 +10,7 @@ import pytest
 
 from govlib.publish.editions import external_resources
 from govlib.publish.outputs import OUTPUTS
+from govlib.publish.runner import INDEX_FILES
 from govlib.publish.plan import MARKER
 
 from conftest import html_files
@@ -31,7 +32,8 @@ def test_layout(built):
     for lesson, name in SETS:
         for ed in EDITIONS:
             assert (out / "lessons" / lesson / name / ed).is_file(), (lesson, name, ed)
-    assert (out / "index.html").is_file() and (out / "index.zh-Hant.html").is_file()
+    for page in ("index", "glossary", "references"):
+        assert (out / f"{page}.html").is_file() and (out / f"{page}.zh-Hant.html").is_file(), page
     assert not list(out.rglob("*.govlib-tmp"))
     assert not (out / "_failed").exists()
 
@@ -88,7 +90,7 @@ def test_student_notebook_is_unexecuted_with_set_values(built):
 def test_every_page_is_offline_and_self_contained(built):
     pages = html_files(built.out)
     html_outputs = [o for o in OUTPUTS.values() if o.is_html]
-    assert len(pages) == 2 + len(html_outputs) * len(SETS)
+    assert len(pages) == len(INDEX_FILES) + len(html_outputs) * len(SETS)
     scripted = {o.filename for o in html_outputs if o.audience == "class"}  # the reveal.js deck
     for page in pages:
         text = _read(page)
@@ -172,3 +174,12 @@ def test_injected_parameters_are_readable_and_cell_ids_fixed(built):
 def test_two_prints_are_one_output(built):
     page = _read(built.out / "lessons" / "alpha" / "default" / "instructor.html")
     assert re.search(r"<pre>第一行 3\n第二行 甲\n</pre>", page)
+
+
+def test_index_links_the_glossary_and_the_references_in_both_scripts(built):
+    index = _read(built.out / "index.html")
+    assert 'href="glossary.html"' in index and 'href="references.html"' in index
+    trad = _read(built.out / "index.zh-Hant.html")
+    assert 'href="glossary.zh-Hant.html"' in trad and 'href="references.zh-Hant.html"' in trad
+    refs = _read(built.out / "references.html")
+    assert 'id="ref-quanzhou"' in refs and "<script" not in refs  # one entry per article, nothing to load
