@@ -86,7 +86,8 @@ def test_installed_wheel_works_from_an_empty_folder(installed, tmp_path):
     res = _run([govlib, "student", "quanzhou-survey"], work, env)
     assert "已写入学生笔记本" in res.stdout
     nb_path = work / "quanzhou-survey.ipynb"
-    assert (work / "data" / "frameworks" / "quanzhou.yaml").is_file()   # the file exercise 4 names
+    _run([govlib, "student", "xiamen-127"], work, env)
+    assert (work / "data" / "frameworks" / "xiamen-127.yaml").is_file()  # the file its diagram names, from the wheel
 
     # the student notebook runs to the end in a kernel of the fresh environment
     out = work / "executed.ipynb"
