@@ -142,22 +142,40 @@ def _text_box(slide, left, top, width, height, paras, size, face, color="1F2328"
     return box
 
 
-def _table(slide, rows, left, top, width, face):
+def _row_height(row: list[str], col_width: float, size: float) -> float:
+    """Estimated height (inches) of a table row whose cells wrap at *col_width* inches."""
+    per_line = max(1, int(col_width / (size / 72 * 1.05)))  # a CJK glyph is about one em wide
+    lines = max((len(c) + per_line - 1) // per_line for c in row) if row else 1
+    return 0.08 + max(1, lines) * size / 72 * 1.25
+
+
+def _table(slide, rows, left, top, width, face, max_height):
+    """A table cut to the rows that fit in *max_height*; a cut one ends with a row saying so."""
     from pptx.util import Inches, Pt
 
-    rows = rows[:14]
+    size = 10
     ncol = max(len(r) for r in rows)
-    shape = slide.shapes.add_table(len(rows), ncol, Inches(left), Inches(top), Inches(width),
-                                   Inches(0.32 * len(rows)))
+    col_w = width / ncol
+    kept, used = [], 0.0
     for i, r in enumerate(rows):
+        h = _row_height(r, col_w, size)
+        if kept and used + h > max_height - (0.3 if i < len(rows) - 1 else 0):
+            kept.append([f"……（共 {len(rows) - 1} 行，其余见讲义）"] + [""] * (ncol - 1))
+            used += 0.3
+            break
+        kept.append(r)
+        used += h
+    shape = slide.shapes.add_table(len(kept), ncol, Inches(left), Inches(top), Inches(width),
+                                   Inches(used))
+    for i, r in enumerate(kept):
         for j in range(ncol):
             cell = shape.table.cell(i, j)
             cell.text = ""
             run = cell.text_frame.paragraphs[0].add_run()
             run.text = r[j] if j < len(r) else ""
-            _font(run, 11, i == 0, None, face)
+            _font(run, size, i == 0, None, face)
             cell.margin_top = cell.margin_bottom = Pt(2)
-    return 0.32 * len(rows)
+    return used
 
 
 def render_pptx(deck: list[Slide], *, hant: bool = False, epoch: int | None = None) -> bytes:
@@ -233,7 +251,7 @@ def _blocks(slide, blocks: list[Block], top: float, face: str) -> None:
                 paras.append(val)
             elif kind == "table" and top < bottom - 0.6:
                 flush()
-                top += _table(slide, val, 0.6, top, _W - 1.2, face) + 0.1
+                top += _table(slide, val, 0.6, top, _W - 1.2, face, bottom - top) + 0.1
     flush()
 
 

@@ -87,3 +87,22 @@ def test_pptx_is_deterministic_with_notes():
     prs = Presentation(io.BytesIO(a))
     assert len(prs.slides) == len(deck)
     assert "先讲框架" in prs.slides[1].notes_slide.notes_text_frame.text
+
+
+def test_pptx_tables_stay_on_the_slide_and_say_when_they_are_cut():
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    long = "各题样本方差之和除以总分方差后再与题目数相乘的结果" * 3  # wraps over several lines
+    rows = "".join(f"<tr><td>第{i}行</td><td>{long}</td></tr>" for i in range(30))
+    nb = _nb([new_markdown_cell("# 课题"), new_markdown_cell("## 一、长表"),
+              new_code_cell("t", outputs=[new_output("display_data", data={
+                  "text/html": f"<table><tr><th>行</th><th>内容</th></tr>{rows}</table>", "text/plain": "t"})])])
+    deck = build_deck(nb, lesson_title="课题", course_title="课程", objectives=["目标"], minutes=10, set_name="default")
+    prs = Presentation(io.BytesIO(render_pptx(deck)))
+    tables = [s for slide in prs.slides for s in slide.shapes if s.has_table]
+    assert tables
+    for shape in tables:
+        assert shape.top + shape.height <= prs.slide_height, Emu(shape.top + shape.height).inches
+        cells = [shape.table.cell(r, 0).text for r in range(len(shape.table.rows))]
+        assert cells[-1].startswith("……（共 30 行")  # 30 long rows cannot fit one 16:9 slide
