@@ -285,6 +285,24 @@ def _parse_code(src: str):
         return None
 
 
+def _check_calls(nb):
+    """Every ``check("<id>", …)`` call in the code cells, in order: (exercise id, its ``ast.Call``)."""
+    for src in code_sources(nb):
+        if "check" not in src:
+            continue
+        tree = _parse_code(src)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+            a0 = node.args[0]
+            if name == "check" and isinstance(a0, ast.Constant) and isinstance(a0.value, str):
+                yield a0.value, node
+
+
 def check_params(nb, spec) -> dict[str, dict[str, str]]:
     """The expression each exercise's parameters are read from.
 
@@ -302,25 +320,8 @@ def check_params(nb, spec) -> dict[str, dict[str, str]]:
         Exercise id -> parameter -> Python expression (source text).
     """
     found: dict[str, dict[str, str]] = {}
-    for src in code_sources(nb):
-        if "check" not in src:
-            continue
-        tree = _parse_code(src)
-        if tree is None:
-            continue
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            f = node.func
-            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
-            if name != "check" or not node.args:
-                continue
-            a0 = node.args[0]
-            if not (isinstance(a0, ast.Constant) and isinstance(a0.value, str)):
-                continue
-            ex_id = a0.value
-            if ex_id not in spec.params or ex_id in found:
-                continue
+    for ex_id, node in _check_calls(nb):
+        if ex_id in spec.params and ex_id not in found:
             found[ex_id] = {kw.arg: ast.unparse(kw.value) for kw in node.keywords
                             if kw.arg in spec.params[ex_id]}
     return {ex_id: {p: found.get(ex_id, {}).get(p, p) for p in names}
@@ -329,22 +330,8 @@ def check_params(nb, spec) -> dict[str, dict[str, str]]:
 
 def check_calls(nb) -> list[tuple[str, str, str]]:
     """Every keyword argument of every ``check("<id>", …, name=expr)`` call: (exercise id, name, expression)."""
-    out: list[tuple[str, str, str]] = []
-    for src in code_sources(nb):
-        if "check" not in src:
-            continue
-        tree = _parse_code(src)
-        if tree is None:
-            continue
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call) or not node.args:
-                continue
-            f = node.func
-            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
-            a0 = node.args[0]
-            if name == "check" and isinstance(a0, ast.Constant) and isinstance(a0.value, str):
-                out += [(a0.value, kw.arg, ast.unparse(kw.value)[:200]) for kw in node.keywords if kw.arg]
-    return out
+    return [(ex_id, kw.arg, ast.unparse(kw.value)[:200]) for ex_id, node in _check_calls(nb)
+            for kw in node.keywords if kw.arg]
 
 
 def assigned_literals(nb, names) -> list[tuple[str, str]]:
