@@ -34,6 +34,8 @@ ALLOWED: dict[str, str] = {
     "Python": "课程所用编程语言的名字",
     "OpenCC": "繁体版所用转换工具的名字",
     "ipynb": "页首下载链接里笔记本文件的扩展名",
+    "PDF": "讲义文件格式的通行名称（“学生讲义 PDF”）",
+    "govlib": "本课程软件包的名字，只出现在页脚的版本说明里",
 }
 
 _SKIP_TAGS = {"script", "style", "head", "code", "pre", "svg", "math", "title"}

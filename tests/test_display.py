@@ -17,7 +17,7 @@ def test_say_puts_spans_and_citations(good_data):
     spans = dict(re.findall(r'data-fig="([^"]+)"[^>]*>([^<]*)</span>', out))
     assert spans == {"pj-area": "583平方公里", "pj-half": "近一半"}
     # the citation links to the article's entry in the course bibliography page
-    assert '[1] <a class="gv-cite" href="../../../references.html#ref-pujiang">甲、乙·开篇 · 第2段</a>' in out
+    assert '[1] <a class="gv-cite" data-gv-link="index" href="../../../references.html#ref-pujiang">甲、乙·开篇 · 第2段</a>' in out
 
 
 def test_code_frame_sets_identifiers_as_code_and_escapes():

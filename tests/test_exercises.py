@@ -732,3 +732,18 @@ def test_no_student_visible_feedback_is_in_english():
             for shown in (ex.answer_format(), ex.prompt(**params), ex.hint_zh):
                 bad = set(words.findall(re.sub(r"`[^`]*`", "", shown))) - allowed
                 assert not bad, (ex.id, shown)
+
+
+def test_answer_key_quotes_prompts_with_the_sets_values_filled_in():
+    # values as in notebooks/pujiang.md's parameters cell, with community C chosen
+    values = {"community": "示例社区C", "focus_dimension": "能力", "seed": 2024, "alpha_threshold": 0.7}
+    key = {e.id: e for e in core.answer_key("pujiang", values)}
+    assert "{" not in "".join(e.prompt_zh for e in key.values())
+    assert "示例社区C" in key["pujiang-2"].prompt_zh and "能力" in key["pujiang-2"].prompt_zh
+
+
+def test_bool_prompts_show_true_and_false_as_code(demo):
+    from govlib.exercises.show import show_exercise
+
+    page = show_exercise("demo-4").html
+    assert "<code>True</code>" in page and "`" not in page

@@ -925,6 +925,6 @@ def answer_key(lesson: str, params: dict[str, Any] | None = None) -> list[KeyEnt
     out = []
     for ex in catalog(lesson):
         mine = {p: params[p] for p in ex.params if p in params}
-        out.append(KeyEntry(ex.id, ex.number, KIND_ZH.get(ex.kind, ex.kind), ex.prompt_zh, ex.graded,
+        out.append(KeyEntry(ex.id, ex.number, KIND_ZH.get(ex.kind, ex.kind), ex.prompt(**mine), ex.graded,
                             format_expected(ex, **mine), tuple(ex.rubric_zh)))
     return out

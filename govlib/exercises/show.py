@@ -33,6 +33,11 @@ def _code(escaped: str) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
 
 
+def text_html(text: str) -> str:
+    """Exercise text (prompt, hint, rubric point) as HTML: escaped, with `backticked` code as ``<code>``."""
+    return _code(_esc(text))
+
+
 def _HTML(html_text: str, plain: str):
     from govlib.display import HTML  # pandas comes with it: not at import time (a student kernel stays light)
 
@@ -71,8 +76,8 @@ def show_exercise(exercise: Exercise | str, **params: Any):
     fmt = ex.answer_format()
     where = f"答案写在变量 <code>{_esc(ex.variable)}</code> 中。" if ex.graded else ""
     # no inline style: numbers in attributes would read as page text to the answer-leak test
-    parts.append(f'<p class="gv-exercise-format"><small>作答：{_esc(fmt)}{where}</small></p>')
-    plain.append(f"作答：{fmt}")
+    parts.append(f'<p class="gv-exercise-format"><small>作答：{_code(_esc(fmt))}{where}</small></p>')
+    plain.append(f"作答：{fmt.replace('`', '')}")
     return _HTML(f'<div class="gv-exercise" data-exercise="{_esc(ex.id)}">{"".join(parts)}</div>', "\n".join(plain))
 
 

@@ -30,6 +30,8 @@ def key_entries(lesson: str, values: dict[str, Any]) -> list:
 
 def key_html(entries: list, *, heading: str = "答案要点") -> str:
     """The key as an HTML section (escaped); empty string when there are no exercises."""
+    from govlib.exercises.show import text_html
+
     if not entries:
         return ""
     rows = []
@@ -40,10 +42,10 @@ def key_html(entries: list, *, heading: str = "答案要点") -> str:
             answer = ""
         rubric = ""
         if e.rubric_zh:
-            rubric = "<ul class=\"gv-key-rubric\">" + "".join(f"<li>{html.escape(r)}</li>" for r in e.rubric_zh) + "</ul>"
+            rubric = "<ul class=\"gv-key-rubric\">" + "".join(f"<li>{text_html(r)}</li>" for r in e.rubric_zh) + "</ul>"
         rows.append(
             f'<tr id="key-{html.escape(e.id)}"><td class="gv-key-n">练习{e.number}</td>'
-            f"<td>{html.escape(e.kind_zh)}</td><td>{html.escape(e.prompt_zh)}</td>"
+            f"<td>{html.escape(e.kind_zh)}</td><td>{text_html(e.prompt_zh)}</td>"
             f"<td>{answer}{(_RUBRIC_LABEL + rubric) if rubric else ''}</td></tr>")
     return (f'<section class="gv-answer-key" id="answer-key"><h2>{html.escape(heading)}</h2>'
             '<table class="gv-key"><thead><tr><th>题号</th><th>类型</th><th>题目</th><th>参考答案／评分要点</th></tr></thead>'

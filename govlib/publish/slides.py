@@ -147,7 +147,8 @@ def build_deck(nb, *, lesson_title: str, course_title: str, objectives: list[str
     """Cut an executed (instructor) notebook into slides; see the module docstring for the rules."""
     title = Slide(lesson_title, kind="title", subtitle=course_title)
     if minutes:
-        title.blocks.append(Block("html", html=f"<p>课时约 {int(minutes)} 分钟 · 参数集 {html.escape(set_name)}</p>"))
+        which = "默认参数" if set_name == "default" else f"参数集 <code>{html.escape(set_name)}</code>"
+        title.blocks.append(Block("html", html=f"<p>课时约 {int(minutes)} 分钟 · {which}</p>"))
     if set_note:
         title.blocks.append(Block("html", html=f"<p>{html.escape(set_note)}</p>"))
     slides = [title]
