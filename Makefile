@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine (Python 3.11 + pip):
 #   make course   create .venv if missing, install (and .ci/system-packages), build the whole course into course/_build
-#   make test     create .venv if missing, install, run the test suite
+#   make test     create .venv if missing, install (and .ci/system-packages), run the test suite
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -23,6 +23,7 @@ course: $(STAMP)
 	$(BIN)/govlib build -j $(JOBS)
 
 test: $(STAMP)
+	.ci/system-packages
 	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 # JupyterLab with the course's own configuration (jupyter/): lessons open as notebooks, Chinese
