@@ -17,6 +17,29 @@ TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
 
 
+def proc_files(name: str) -> dict[int, bytes]:
+    """``/proc/<pid>/<name>`` of every process we may read (processes that end meanwhile are skipped)."""
+    out = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                out[int(d)] = Path("/proc", d, name).read_bytes()
+            except OSError:
+                continue
+    return out
+
+
+def live_children(pid: int) -> set[str]:
+    """``"<pid> (<name>"`` of the live (not zombie) child processes of *pid*."""
+    out = set()
+    for child, stat_bytes in proc_files("stat").items():
+        text = stat_bytes.decode(errors="replace")
+        fields = text.rsplit(")", 1)[1].split()
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.add(text.split(")")[0])
+    return out
+
+
 @pytest.fixture
 def rng():
     import numpy as np

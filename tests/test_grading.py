@@ -30,6 +30,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import live_children
 
 from govlib.errors import ParameterError
 from govlib.exercises import core
@@ -849,7 +850,7 @@ def test_ctrl_c_stops_running_sandboxes_and_keeps_a_partial_report(demo, tmp_pat
             _time.sleep(3)  # the two loops are running by now
             raise KeyboardInterrupt
 
-    before = set(_children(os.getpid()))  # an earlier test in this worker may have left a forkserver
+    before = live_children(os.getpid())  # an earlier test in this worker may have left a forkserver
     t0 = _time.monotonic()
     res = grade_folder(sub, "demo", jobs=3, timeout=300, syllabus=SYLLABUS, on_done=ctrl_c)
     assert _time.monotonic() - t0 < 60
@@ -858,23 +859,7 @@ def test_ctrl_c_stops_running_sandboxes_and_keeps_a_partial_report(demo, tmp_pat
     assert by == {"broken.ipynb": "broken", "loop1.ipynb": "interrupted", "loop2.ipynb": "interrupted"}
     assert res.paths["scores"].exists() and "评分被中断" in res.paths["summary"].read_text(encoding="utf-8")
     _time.sleep(1)
-    assert set(_children(os.getpid())) - before == set()  # no sandbox (bwrap) or runner left behind
-
-
-def _children(pid: int) -> list[str]:
-    """Live child processes of *pid* (from /proc; zombies excluded)."""
-    out = []
-    for p in os.listdir("/proc"):
-        if not p.isdigit():
-            continue
-        try:
-            stat_text = Path("/proc", p, "stat").read_text()
-        except OSError:
-            continue
-        fields = stat_text.rsplit(")", 1)[1].split()
-        if int(fields[1]) == pid and fields[0] != "Z":
-            out.append(stat_text.split(")")[0])
-    return out
+    assert live_children(os.getpid()) - before == set()  # no sandbox (bwrap) or runner left behind
 
 
 def test_reports_quote_prompts_with_the_handed_out_parameters_filled_in():

@@ -28,14 +28,9 @@ def _esc(x) -> str:
     return _html.escape("" if x is None else str(x))
 
 
-def _code(escaped: str) -> str:
-    """Text between backticks (a function or a code value) as ``<code>``."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
-
-
 def text_html(text: str) -> str:
     """Exercise text (prompt, hint, rubric point) as HTML: escaped, with `backticked` code as ``<code>``."""
-    return _code(_esc(text))
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _esc(text))
 
 
 def _HTML(html_text: str, plain: str):
@@ -68,7 +63,7 @@ def show_exercise(exercise: Exercise | str, **params: Any):
     mine = {k: v for k, v in params.items() if k in ex.params}
     head = f"练习{ex.number}（{KIND_ZH.get(ex.kind, ex.kind)}）"
     prompt = ex.prompt(**mine)
-    parts = [f'<p><strong>{_esc(head)}</strong>　{_code(_esc(prompt))}</p>']
+    parts = [f'<p><strong>{_esc(head)}</strong>　{text_html(prompt)}</p>']
     plain = [f"{head}　{prompt}"]
     if ex.answer == "choice" and ex.show_choices:
         parts.append("<ul>" + "".join(f"<li>{_esc(c)}</li>" for c in ex.choices) + "</ul>")
@@ -76,7 +71,7 @@ def show_exercise(exercise: Exercise | str, **params: Any):
     fmt = ex.answer_format()
     where = f"答案写在变量 <code>{_esc(ex.variable)}</code> 中。" if ex.graded else ""
     # no inline style: numbers in attributes would read as page text to the answer-leak test
-    parts.append(f'<p class="gv-exercise-format"><small>作答：{_code(_esc(fmt))}{where}</small></p>')
+    parts.append(f'<p class="gv-exercise-format"><small>作答：{text_html(fmt)}{where}</small></p>')
     plain.append(f"作答：{fmt.replace('`', '')}")
     return _HTML(f'<div class="gv-exercise" data-exercise="{_esc(ex.id)}">{"".join(parts)}</div>', "\n".join(plain))
 
@@ -88,7 +83,7 @@ def show_rubric(exercise: Exercise | str):
         raise ValueError(f"exercise {ex.id} has no rubric")
     n = len(ex.rubric_zh)
     head = f"练习{ex.number}评分要点（每点1分，共{n}分）"
-    items = "".join(f"<li>{_esc(p)}</li>" for p in ex.rubric_zh)
+    items = "".join(f"<li>{text_html(p)}</li>" for p in ex.rubric_zh)
     plain = "\n".join([head] + [f"{i}. {p}" for i, p in enumerate(ex.rubric_zh, 1)])
     return _HTML(f'<div class="gv-rubric" data-exercise="{_esc(ex.id)}"><p><strong>{_esc(head)}</strong></p>'
                 f"<ol>{items}</ol></div>", plain)

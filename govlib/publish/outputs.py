@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["Output", "OUTPUTS", "register", "edition_files", "Context", "render_all", "package_version",
+__all__ = ["Output", "OUTPUTS", "register", "edition_files", "Context", "render_all",
            "footer_text"]
 
 
@@ -68,27 +68,11 @@ def edition_files(lesson: str, set_name: str) -> dict[str, str]:
 
 
 @functools.cache
-def package_version() -> str:
-    """govlib's version: the installed distribution's, else ``pyproject.toml``'s."""
-    try:
-        from importlib.metadata import PackageNotFoundError, version
-
-        return version("govlib")
-    except (ImportError, PackageNotFoundError):
-        pass
-    try:
-        import tomllib
-
-        from govlib import paths
-
-        return tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-    except (OSError, KeyError, ValueError):
-        return "未知"
-
-
 def footer_text() -> str:
     """The footer every built page carries (the version, so a page says what built it)."""
-    return f"由 govlib {package_version()} 构建 · 离线可读"
+    from govlib import __version__
+
+    return f"由 govlib {__version__} 构建 · 离线可读"
 
 
 # --------------------------------------------------------------------------- the context

@@ -45,12 +45,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from govlib import paths
+from govlib import __version__, paths
 from govlib.errors import display_path
 from govlib.publish import cache
 from govlib.publish import plan as plan_mod
 from govlib.publish.execute import EDITION_FILES
-from govlib.publish.outputs import package_version
 from govlib.publish.pool import run_pool
 from govlib.publish.progress import make_progress
 from govlib.syllabus import load_syllabus
@@ -189,7 +188,7 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
     entries, report = plan.entries, BuildReport(out=out, cached=list(plan.cached))
 
     def write_manifest() -> None:
-        cache.write_manifest(out, list(entries.values()), course=syl.title_zh, govlib_version=package_version(),
+        cache.write_manifest(out, list(entries.values()), course=syl.title_zh, govlib_version=__version__,
                              sets=_sets(entries, plan))
 
     # 3. execute

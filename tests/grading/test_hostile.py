@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import proc_files
+
 from govlib.grading import sandbox
 
 GRADING = Path(__file__).resolve().parents[1] / "data" / "grading"
@@ -42,20 +44,6 @@ def _tree(folder: Path) -> dict[str, tuple]:
             else:
                 out[str(p.relative_to(folder))] = (stat.S_IFMT(st.st_mode), "", st.st_mtime_ns)
     return out
-
-
-def _processes_with(token: str) -> list[str]:
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if token.encode() in cmd:
-            found.append(f"{pid}: {cmd!r}")
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +127,8 @@ def test_submissions_unchanged_and_nothing_written_outside_the_output_folder(gra
 
 
 def test_no_process_survives(graded):
-    assert _processes_with(graded["token"]) == []
+    token = graded["token"].encode()
+    assert [pid for pid, cmd in proc_files("cmdline").items() if token in cmd] == []
 
 
 def test_spy_saw_nothing(graded):

@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from conftest import proc_files
 
 pytestmark = pytest.mark.slow
 
@@ -19,17 +20,7 @@ CLI = "import typer; from govlib.publish.cli import build; typer.run(build)"
 
 
 def _marked_processes(marker: str) -> list[int]:
-    pids = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            env = Path(f"/proc/{d}/environ").read_bytes()
-        except OSError:
-            continue
-        if marker.encode() in env:
-            pids.append(int(d))
-    return pids
+    return [pid for pid, env in proc_files("environ").items() if marker.encode() in env]
 
 
 def _manifest(out: Path) -> list[dict]:
