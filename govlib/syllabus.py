@@ -190,6 +190,26 @@ class Lesson(BaseModel):
         return ["default"] + [n for n in self.params if n != "default"]
 
 
+class Hub(BaseModel):
+    """Where a class's JupyterHub is: the index then links every lesson through nbgitpuller.
+
+    Parameters
+    ----------
+    url : str
+        The hub's address (``https://hub.example.edu.cn``).
+    repo : str
+        The git repository nbgitpuller pulls the course from.
+    branch : str
+        Its branch (default ``main``).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: StrictStr = Field(pattern=r"^https?://\S+$")
+    repo: StrictStr = Field(min_length=1)
+    branch: StrictStr = Field(default="main", min_length=1)
+
+
 class Syllabus(BaseModel):
     """The whole syllabus.  ``path`` and ``root`` are set by :func:`load_syllabus`."""
 
@@ -198,6 +218,7 @@ class Syllabus(BaseModel):
     title_zh: StrictStr = Field(min_length=1)
     description_zh: StrictStr = ""
     lessons: list[Lesson] = Field(min_length=1)
+    hub: Hub | None = None
 
     _path: Path = PrivateAttr(default=None)
     _root: Path = PrivateAttr(default=None)

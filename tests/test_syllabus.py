@@ -150,3 +150,14 @@ def test_descriptions_must_name_a_set_and_be_chinese(course):
     assert "nosuch" in msg and "descriptions_zh" in msg
     msg = _break(course, lambda d: d["lessons"][0].update(descriptions_zh={"default": "English only"}))
     assert "Chinese" in msg
+
+
+def test_a_hub_entry_needs_a_web_address(course):
+    data = course.syllabus_data()
+    data["hub"] = {"url": "hub.example.edu.cn", "repo": "https://git.example.edu.cn/course.git"}
+    course.write_syllabus(data)
+    with pytest.raises(DataError, match="column .hub › url.: String should match pattern"):
+        load_syllabus(course.syllabus)
+    data["hub"]["url"] = "https://hub.example.edu.cn"
+    course.write_syllabus(data)
+    assert load_syllabus(course.syllabus).hub.branch == "main"

@@ -172,8 +172,8 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
     t0 = time.monotonic()
     syl = load_syllabus(syllabus)
     out = Path(out).resolve()
-    if hub is None:  # a syllabus may name its hub (``hub: {url, repo, branch}``) once the model has the field
-        hub = _as_dict(getattr(syl, "hub", None))
+    if hub is None and syl.hub is not None:  # the syllabus may name the class's hub (``hub: {url, repo, branch}``)
+        hub = syl.hub.model_dump()
 
     # 1. validate every parameter set (and the tools the outputs need) before any kernel starts
     selected = plan_mod.select(syl, lessons)
@@ -227,14 +227,6 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
         console.print(("[green]build ok[/]: " if report.ok else "[bold red]build failed[/]: ")
                       + escape(report.summary()))
     return report
-
-
-def _as_dict(value) -> dict | None:
-    if value is None:
-        return None
-    if hasattr(value, "model_dump"):
-        value = value.model_dump()
-    return dict(value) if isinstance(value, dict) and value.get("url") and value.get("repo") else None
 
 
 def _sets(entries: dict[str, dict], plan: plan_mod.Plan) -> dict[str, dict]:

@@ -72,7 +72,7 @@ def render_index(syllabus, entries: list[dict], figures: dict[str, list[str]], *
             failed = any(e.get("status") == "failed" for e in eds.values())
             sets.append({
                 "name": name,
-                "description": les.description(name) if hasattr(les, "description") else "",
+                "description": les.description(name),
                 "vals": [(k, python_literal(v)) for k, v in les.params[name].items()],
                 "links": {ed: e["path"] for ed, e in eds.items() if ed != "failed-notebook"},
                 "failed": failed,

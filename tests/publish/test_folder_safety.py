@@ -98,3 +98,13 @@ def test_hub_links_on_the_index(built_copy):
     assert "在 JupyterHub 中打开本课" in index
     assert ("https://hub.example.edu.cn/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgit.example.edu.cn%2Fcourse.git"
             "&amp;branch=main&amp;urlpath=lab%2Ftree%2Fcourse%2Fnotebooks%2F") in index
+
+
+def test_hub_named_in_the_syllabus_links_the_index(built_copy):
+    data = built_copy.syllabus_data()
+    data["hub"] = {"url": "https://hub.example.edu.cn", "repo": "https://git.example.edu.cn/course.git",
+                   "branch": "spring"}
+    built_copy.write_syllabus(data)
+    assert built_copy.build().ok
+    index = (built_copy.out / "index.html").read_text(encoding="utf-8")
+    assert "git-pull?repo=https%3A%2F%2Fgit.example.edu.cn%2Fcourse.git&amp;branch=spring" in index
