@@ -486,17 +486,6 @@ def _cn_int(s: str) -> int | None:
     return total + section + (digit or 0)
 
 
-def _as_number(x) -> tuple[float | None, bool]:
-    """A number from an answer, and whether it carried a percent sign.
-
-    Text is read after Unicode normalisation (full-width digits and ``％``),
-    without thousands separators, with ``万``/``亿`` multipliers; a trailing
-    unit is ignored here (see :func:`_parse_number`).
-    """
-    n = _parse_number(x)
-    return n.value, n.pct
-
-
 def _float_decimals(v: float) -> int | None:
     r = repr(float(v))
     if "e" in r or "inf" in r or "nan" in r:

@@ -223,9 +223,3 @@ def render_reveal(deck: list[Slide], *, lesson_title: str, course_title: str, la
         reveal_css=(VENDOR / "reveal.css").read_text(encoding="utf-8"),
         reveal_js=_inline_js(VENDOR / "reveal.js"), notes_js=_inline_js(VENDOR / "notes.js"))
     return "\n".join(line.rstrip() for line in page.splitlines()) + "\n"
-
-
-def deck_summary(deck: list[Slide]) -> dict[str, Any]:
-    """Counts for tests and benchmarks: slides, charts, slides with notes."""
-    return {"slides": len(deck), "images": sum(b.kind == "image" for s in deck for b in s.blocks),
-            "with_notes": sum(bool(s.notes) for s in deck)}
