@@ -15,6 +15,7 @@ depend on the machine's clock, hash seed or ``-j``.
 
 from __future__ import annotations
 
+import copy
 import os
 import time
 import traceback
@@ -144,6 +145,25 @@ def _failure(job: Job, t0: float, *, cell: int | None, cell_label: str, ename: s
     }
 
 
+#: what jupyter_client says when a new kernel exits before it answered: nothing of the notebook has run
+_KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
+
+
+def retry_kernel_start(run, attempts: int = 2):
+    """Call *run*; if the kernel died while starting (before any cell ran), start it again.
+
+    A loaded 2-core machine occasionally loses a kernel during start-up.  No
+    cell has run then, so running again changes nothing; any other error,
+    and the last attempt's, propagates unchanged.
+    """
+    for i in range(attempts):
+        try:
+            return run()
+        except RuntimeError as exc:
+            if _KERNEL_START_FAILED not in str(exc) or i == attempts - 1:
+                raise
+
+
 def run_job(job: Job) -> dict:
     """Execute *job* and write its editions; return a result record (never raises)."""
     t0 = time.monotonic()
@@ -170,12 +190,12 @@ def run_job(job: Job) -> dict:
         _register_engine()
         meta = {"lesson": job.lesson, "params": job.set_name, "values": job.values}
         try:
-            executed = pm.execute_notebook(
-                nb, None, parameters=job.values, engine_name=_ENGINE_NAME, kernel_name="python3",
+            executed = retry_kernel_start(lambda: pm.execute_notebook(
+                copy.deepcopy(nb), None, parameters=job.values, engine_name=_ENGINE_NAME, kernel_name="python3",
                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                 cwd=str(nb_path.parent), start_timeout=120, execution_timeout=job.timeout,
                 record_timing=False, coalesce_streams=True, shutdown_kernel="immediate",
-                extra_arguments=KERNEL_ARGS)
+                extra_arguments=KERNEL_ARGS))
         except PapermillExecutionError as exc:
             failed = _engine_last_nb()
             kept = None

@@ -87,3 +87,42 @@ def test_parameter_errors_stop_before_any_kernel(built_copy, monkeypatch):
 def test_unknown_lesson_id(built_copy):
     with pytest.raises(GovlibError, match="unknown lesson id.*'gamma'.*alpha, beta"):
         built_copy.build(lessons=["gamma"])
+
+
+def test_a_kernel_lost_while_starting_is_started_again_once():
+    from govlib.publish.execute import retry_kernel_start
+
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return "executed"
+
+    assert retry_kernel_start(flaky) == "executed" and len(calls) == 2
+
+    def always_dead():
+        calls.append(1)
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    calls.clear()
+    with pytest.raises(RuntimeError, match="kernel_info"):
+        retry_kernel_start(always_dead)
+    assert len(calls) == 2  # twice, then the error stands
+
+
+def test_errors_after_start_are_never_retried():
+    from nbclient.exceptions import DeadKernelError
+
+    from govlib.publish.execute import retry_kernel_start
+
+    calls = []
+
+    def died_in_a_cell():
+        calls.append(1)
+        raise DeadKernelError("Kernel died")
+
+    with pytest.raises(DeadKernelError):
+        retry_kernel_start(died_in_a_cell)
+    assert len(calls) == 1
