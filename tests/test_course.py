@@ -29,6 +29,11 @@ SPAN = re.compile(r'<span class="gv-fig" data-fig="([^"]+)"[^>]*>(.*?)</span>', 
 def course(tmp_path_factory):
     from govlib.publish import run_build
 
+    reuse = os.environ.get("GOVLIB_TEST_COURSE")
+    if reuse:  # developers iterating on page tests: an existing build folder (CI never sets this)
+        out = Path(reuse).resolve()
+        assert (out / "manifest.json").is_file(), f"GOVLIB_TEST_COURSE={reuse}: no manifest.json there"
+        return out
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # shared by all workers of this run
