@@ -1,0 +1,89 @@
+"""The answer key: expected answers as an instructor reads them (:func:`format_expected`, :func:`answer_key`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from govlib.exercises.model import KIND_ZH, Exercise, _fmt_number
+from govlib.exercises.registry import catalog, get
+
+def format_expected(exercise: Exercise | str, **params) -> str:
+    """The expected answer as an instructor reads it, in Chinese, with its unit.
+
+    Percent answers get two decimals at most and a ``%`` sign, numbers two
+    decimals at most and the exercise's unit, whole numbers their unit,
+    booleans ``是`` / ``否``, choices the option itself.  Discussion
+    questions give ``""`` (see :func:`answer_key` for their rubric).
+
+    Parameters
+    ----------
+    exercise : Exercise or str
+        The exercise or its id.
+    **params
+        Values of the parameters the exercise declares.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    A percent answer of 41.111… is ``"41.11%"``; an int answer of 312 with
+    unit 户 is ``"312户"``; ``True`` is ``"是"``.
+    """
+    ex = exercise if isinstance(exercise, Exercise) else get(exercise)
+    v = ex.expected_value(**params)
+    if ex.answer == "discussion" or v is None:
+        return ""
+    if ex.answer == "bool":
+        return "是" if bool(v) else "否"
+    if ex.answer == "choice":
+        return str(v)
+    d = ex.decimals if ex.decimals is not None else 2
+    if ex.answer == "percent":
+        return _fmt_number(float(v), d) + "%"
+    if ex.answer == "int":
+        return f"{int(round(float(v)))}{ex.unit}"
+    return _fmt_number(float(v), d) + ex.unit
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """One line of a lesson's answer key (see :func:`answer_key`)."""
+
+    id: str
+    number: int
+    kind_zh: str
+    prompt_zh: str
+    graded: bool
+    expected_zh: str
+    rubric_zh: tuple[str, ...]
+
+
+def answer_key(lesson: str, params: dict[str, Any] | None = None) -> list[KeyEntry]:
+    """Every exercise of *lesson* with its expected answer for *params*.
+
+    The values come from the same functions :func:`check` grades with, so the
+    key cannot drift from the checker.
+
+    Parameters
+    ----------
+    lesson : str
+        The lesson id.
+    params : dict, optional
+        The parameter set's values (extra names are ignored; each exercise
+        takes the ones it declares).
+
+    Returns
+    -------
+    list of KeyEntry
+        In exercise order.
+    """
+    params = dict(params or {})
+    out = []
+    for ex in catalog(lesson):
+        mine = {p: params[p] for p in ex.params if p in params}
+        out.append(KeyEntry(ex.id, ex.number, KIND_ZH.get(ex.kind, ex.kind), ex.prompt(**mine), ex.graded,
+                            format_expected(ex, **mine), tuple(ex.rubric_zh)))
+    return out
