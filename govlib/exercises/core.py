@@ -33,13 +33,13 @@ from __future__ import annotations
 # ruff: noqa: F401
 from govlib.exercises.grading import (_candidates, _close_option, _grade_number, _match_choice,
                                       _match_choice_text, check, grade_answer)
-from govlib.exercises.key import KeyEntry, answer_key, format_expected
+from govlib.exercises.key import KeyEntry, _value_zh, alternatives_zh, answer_key, format_expected
 from govlib.exercises.leaks import expected_answer_strings
 from govlib.exercises.model import (ANSWER_TYPES, KIND_ZH, KINDS, AnswerType, Exercise, Kind, Result, _CN_DIGITS,
                                     _PLACEHOLDER, _decimals_zh, _fmt_number)
-from govlib.exercises.parsing import (_CHOICE_NOISE, _CN_NUM, _CN_SMALL_UNIT, _CN_VALUE, _NO, _NUM, _PCT_SUFFIX,
-                                      _SCALE, _YES, UNIT_GROUPS, _as_bool, _cn_int, _float_decimals, _norm_choice,
-                                      _Num, _parse_number, _same_unit, _simplified)
+from govlib.exercises.parsing import (_CHOICE_NOISE, _NO, _NUM, _PCT_SUFFIX, _SCALE, _YES, UNIT_GROUPS, _as_bool,
+                                      _cn_int, _cn_number, _digits, _float_decimals, _norm_choice, _Num,
+                                      _parse_number, _parse_text, _same_unit, _simplified, read_bool, read_number)
 from govlib.exercises.registry import (_ID, _REGISTRY, _VAR, BANKS_ENV, UnknownExercise, _extra_banks,
                                        _lesson_of, _load_bank, _same, _synonyms, catalog, discussion, exercise,
                                        get, register)

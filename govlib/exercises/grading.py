@@ -116,18 +116,40 @@ def _grade_number(ex: Exercise, answer: Any, exp: Any, hint: str, params: dict |
     if exp != 0 and (abs(got * 100 - exp) <= tol or abs(got / 100 - exp) <= tol):
         return Result(ex.id, False, "数量级差了100倍：检查百分数与小数的换算，以及题目要求的单位。")
     if ex.answer == "int":
-        if abs(got - round(exp)) <= ex.neighbours + 1:
-            if ex.decimals_shown is not None:
-                return Result(ex.id, False, "数值接近，可能只是舍入不同：本页数字保留了"
-                                            f"{_decimals_zh(ex.decimals_shown)}，请检查取整方向和所用的数字。{hint}")
-            return Result(ex.id, False, f"只差一点：检查是否多算或少算了一个，以及取整的方向。{hint}")
-        return Result(ex.id, False, f"还不对。{hint}")
+        return Result(ex.id, False, _int_miss(ex, got, exp, cands, hint))
     if d is not None and k is not None and k >= d and abs(got - exp) <= 2 * 10.0 ** -d + tol:
         return Result(ex.id, False, f"数值接近，只是舍入不同：题目要求保留{_decimals_zh(d)}（四舍五入），"
                                     "请用未经取舍的数字计算，最后再取舍。")
     if d is None and k is not None and abs(got - round(exp, k)) <= 1e-9:
         return Result(ex.id, False, "数值接近，只是舍入不同：请多保留一位小数。")
     return Result(ex.id, False, f"还不对。{hint}")
+
+
+#: units of an int answer that is a date: any closeness would give the answer away (2020 or 2022?)
+_NO_NEAR_UNITS = frozenset({"年", "月", "日"})
+
+
+def near_band(exp: float) -> int:
+    """How far (in whole units) a wrong int answer may be from an accepted one to be told it is close.
+
+    At least 3 and 5 % of the expected value, so "close" always leaves
+    six or more candidates on both sides and never narrows the answer to
+    one or two values (the old ±1 「只差一点」 gave 103 -> 104 away).
+    """
+    return max(3, math.ceil(0.05 * abs(float(exp))))
+
+
+def _int_miss(ex: Exercise, got: float, exp: float, cands, hint: str) -> str:
+    """The message for a wrong int answer: close or not, measured the same way from every accepted value."""
+    if ex.unit in _NO_NEAR_UNITS:
+        return f"还不对。{hint}"
+    dist = min(max(lo - got, got - hi, 0.0) for _, lo, hi in cands)
+    if dist <= near_band(exp) + ex.neighbours:
+        if ex.decimals_shown is not None:
+            return ("方向对了，但还不对：可能是舍入或所用数字不同，本页数字保留了"
+                    f"{_decimals_zh(ex.decimals_shown)}，请检查取整方向和所用的数字。{hint}")
+        return f"方向对了，但还不对：检查计数的起止、是否漏算或多算，以及取整的方向。{hint}"
+    return f"还不对。{hint}"
 
 
 def grade_answer(ex_id: str, answer: Any, **params) -> Result:
@@ -137,8 +159,10 @@ def grade_answer(ex_id: str, answer: Any, **params) -> Result:
     number answers accept numeric strings (``"1,234"``, ``"3.5万"``,
     ``"312户"`` when the exercise's unit is 户, and any unit of the same
     group in :data:`UNIT_GROUPS`: ``"17人"`` for ``名``) and a percent string
-    for a proportion; int answers must be whole and may be Chinese numerals
-    (``"三条"``); values of the exercise's ``accept`` alternatives and the
+    for a proportion; int answers must be whole; every number may be
+    written as :func:`govlib.exercises.parsing.read_number` reads it
+    (``"三条"``, ``"百分之十一点八"``, ``"九成"``, ``"两年零九个月"``,
+    ``"至少104人"``); values of the exercise's ``accept`` alternatives and the
     ``neighbours`` its page's rounding allows are correct too.  Choices ignore
     case, width, spaces, quotes and punctuation, take listed synonyms, and an
     answer that names exactly one option; bool answers accept True/False,

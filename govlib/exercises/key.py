@@ -59,6 +59,10 @@ class KeyEntry:
     graded: bool
     expected_zh: str
     rubric_zh: tuple[str, ...]
+    #: other accepted values, each "说明：value" (the exercise's ``accept``)
+    also_zh: tuple[str, ...] = ()
+    #: why the accepted values are what they are (``Exercise.key_note_zh``)
+    note_zh: str = ""
 
 
 def answer_key(lesson: str, params: dict[str, Any] | None = None) -> list[KeyEntry]:
@@ -85,5 +89,27 @@ def answer_key(lesson: str, params: dict[str, Any] | None = None) -> list[KeyEnt
     for ex in catalog(lesson):
         mine = {p: params[p] for p in ex.params if p in params}
         out.append(KeyEntry(ex.id, ex.number, KIND_ZH.get(ex.kind, ex.kind), ex.prompt(**mine), ex.graded,
-                            format_expected(ex, **mine), tuple(ex.rubric_zh)))
+                            format_expected(ex, **mine), tuple(ex.rubric_zh),
+                            also_zh=alternatives_zh(ex, **mine) if ex.graded else (), note_zh=ex.key_note_zh))
     return out
+
+
+def alternatives_zh(exercise: Exercise | str, **params) -> tuple[str, ...]:
+    """The other accepted values as an instructor reads them: ``("不合并标准误的 z 检验：102人",)``.
+
+    A range is written ``low–high``; values carry the answer's unit like
+    :func:`format_expected`.
+    """
+    ex = exercise if isinstance(exercise, Exercise) else get(exercise)
+    out = []
+    for desc, v in ex.alternatives(**params).items():
+        vals = v if isinstance(v, (tuple, list)) else (v,)
+        out.append(f"{desc}：" + "–".join(_value_zh(ex, x) for x in vals))
+    return tuple(out)
+
+
+def _value_zh(ex: Exercise, v: Any) -> str:
+    if ex.answer == "int":
+        return f"{int(round(float(v)))}{ex.unit}"
+    d = ex.decimals if ex.decimals is not None else 2
+    return _fmt_number(float(v), d) + ("%" if ex.answer == "percent" else ex.unit)

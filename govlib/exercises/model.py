@@ -91,6 +91,9 @@ class Exercise:
     prompt_values : tuple of (str, tuple of (value, str))
         Words the prompt shows for a parameter's values (``vote_reading``:
         ``inclusive`` -> ``含本数``), so no code value reaches the page.
+    key_note_zh : str
+        For the answer key (instructor only): why the accepted values are what
+        they are, e.g. why a value between two accepted ones is not accepted.
     """
 
     id: str
@@ -117,6 +120,7 @@ class Exercise:
     uses: tuple[str, ...] = ()
     needs_notebook: bool = False
     prompt_values: tuple[tuple[str, tuple[tuple[Any, str], ...]], ...] = ()
+    key_note_zh: str = ""
 
     @property
     def number(self) -> int:

@@ -81,7 +81,7 @@ def _same(a: Exercise, b: Exercise) -> bool:
         return (e.id, e.lesson, e.variable, e.kind, e.answer, e.prompt_zh, e.hint_zh, where, e.tol,
                 e.choices, e.params, e.rubric_zh, e.unit, e.rtol, e.synonyms, acc_where, e.decimals,
                 e.decimals_shown, e.neighbours, e.format_zh, e.show_choices, e.uses, e.needs_notebook,
-                e.prompt_values)
+                e.prompt_values, e.key_note_zh)
 
     return key(a) == key(b)
 
@@ -95,7 +95,8 @@ def exercise(id: str, *, lesson: str, variable: str, kind: Kind, answer: AnswerT
              prompt_zh: str, hint_zh: str = "", tol: float = 0.05, choices=(), params=(),
              unit: str = "", rtol: float = 0.0, synonyms=(), accept=None, decimals: int | None = None,
              decimals_shown: int | None = None, neighbours: int = 0, format_zh: str = "",
-             show_choices: bool = False, uses=(), needs_notebook: bool = False, prompt_values=None):
+             show_choices: bool = False, uses=(), needs_notebook: bool = False, prompt_values=None,
+             key_note_zh: str = ""):
     """Decorator registering a function that computes an exercise's expected answer.
 
     The function receives the exercise's ``params`` as keyword arguments and
@@ -118,7 +119,8 @@ def exercise(id: str, *, lesson: str, variable: str, kind: Kind, answer: AnswerT
                           synonyms=_synonyms(synonyms), accept=accept, decimals=decimals,
                           decimals_shown=decimals_shown, neighbours=neighbours, format_zh=format_zh,
                           show_choices=show_choices, uses=tuple(uses), needs_notebook=needs_notebook,
-                          prompt_values=tuple((k, tuple(v.items())) for k, v in (prompt_values or {}).items())))
+                          prompt_values=tuple((k, tuple(v.items())) for k, v in (prompt_values or {}).items()),
+                          key_note_zh=key_note_zh))
         return fn
 
     return deco

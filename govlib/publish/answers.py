@@ -38,6 +38,8 @@ def key_html(entries: list, *, heading: str = "答案要点") -> str:
     for e in entries:
         if e.graded:
             answer = f'<span class="gv-key-value">{html.escape(e.expected_zh)}</span>'
+            for line in (*(f"也算对：{a}" for a in getattr(e, "also_zh", ())), getattr(e, "note_zh", "")):
+                answer += f'<div class="gv-key-also">{html.escape(line)}</div>' if line else ""
         else:
             answer = ""
         rubric = ""
