@@ -81,7 +81,7 @@ def test_installed_wheel_works_from_an_empty_folder(installed, tmp_path):
 
     assert _run([govlib, "--version"], work, env).stdout.strip() == f"govlib {__version__}"
     check = _run([govlib, "data", "check"], work, env)
-    assert "ok" in check.stdout and "frameworks: 5 valid" in check.stdout
+    assert "通过" in check.stdout and "框架文件：5 个有效" in check.stdout
 
     res = _run([govlib, "student", "quanzhou-survey"], work, env)
     assert "已写入学生笔记本" in res.stdout

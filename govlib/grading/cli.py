@@ -18,39 +18,37 @@ def _seconds(value: float) -> float:
     if value is None:
         return value
     if not math.isfinite(value) or not 0 < value <= 3600:
-        raise typer.BadParameter(f"必须是 0 到 3600 之间的有限秒数（收到 {value}） / must be a finite number of "
-                                 "seconds in (0, 3600]")
+        raise typer.BadParameter(f"必须是 0 到 3600 之间的有限秒数（收到 {value}）。")
     return value
 
 
 def _jobs(value: int) -> int:
     if not 0 <= value <= 64:
-        raise typer.BadParameter(f"必须是 0 到 64 之间的整数，0 表示每核一个（收到 {value}） / must be in [0, 64]")
+        raise typer.BadParameter(f"必须是 0 到 64 之间的整数，0 表示每核一个（收到 {value}）。")
     return value
 
 
-def grade(submissions: Path = typer.Argument(..., help="Folder of the students' returned notebooks "
-                                             "(one file per student, named after the student; never modified)."),
-          lesson: str = typer.Option(..., "--lesson", "-l", help="Lesson id, e.g. quanzhou-survey."),
-          out: Path = typer.Option(None, "--out", "-o", help="Output folder, not inside the submissions folder "
-                                   "[default: grades-<lesson> beside the submissions folder]."),
-          jobs: int = typer.Option(0, "--jobs", "-j", callback=_jobs, help="Notebooks run at once (0 = one per core)."),
+def grade(submissions: Path = typer.Argument(..., metavar="作业文件夹", help="学生交回的笔记本所在的文件夹"
+                                             "（每人一个文件，以学生姓名命名；不会被改动）。"),
+          lesson: str = typer.Option(..., "--lesson", "-l", help="课程编号，如 quanzhou-survey。"),
+          out: Path = typer.Option(None, "--out", "-o", show_default="作业文件夹旁的 grades-<课程编号>",
+                                   help="输出文件夹，不能在作业文件夹之内。"),
+          jobs: int = typer.Option(0, "--jobs", "-j", callback=_jobs, help="同时运行的笔记本数（0 表示每核一个）。"),
           timeout: float = typer.Option(60.0, "--timeout", callback=_seconds,
-                                        help="Seconds each notebook may run (0 < t <= 3600)."),
-          set_name: str = typer.Option("default", "--set", help="The parameter set handed out to the students."),
-          build: Path = typer.Option(None, "--build", help="Build folder whose manifest.json records the "
-                                     "handed-out edition (default: the syllabus's parameter set)."),
-          syllabus: Path = typer.Option(None, "--syllabus", help="Syllabus file [default: course/course.yml]."),
+                                        help="每个笔记本最多运行的秒数（0 < t <= 3600）。"),
+          set_name: str = typer.Option("default", "--set", help="发给学生的参数集。"),
+          build: Path = typer.Option(None, "--build", show_default="按课程大纲中的参数集",
+                                     help="构建文件夹：按其中 manifest.json 记录的发放版本评分。"),
+          syllabus: Path = typer.Option(None, "--syllabus", show_default="course/course.yml",
+                                        help="课程大纲文件。"),
           unsafe_no_sandbox: bool = typer.Option(False, "--unsafe-no-sandbox",
-                                                 help="DANGEROUS: run students' code without the bubblewrap "
-                                                      "sandbox, with your own rights.")) -> None:
-    """Grade returned student notebooks: scores.csv, files.csv, summary.html, rubric.md.
+                                                 help="危险：不经 bubblewrap 沙箱、以你自己的权限"
+                                                      "运行学生的代码。")) -> None:
+    """给交回的学生笔记本评分，写出 scores.csv、files.csv、summary.html、rubric.md。
 
-    Each notebook runs in its own bubblewrap sandbox; answers are read from
-    its ans_… variables and graded by govlib with the handed-out parameters,
-    never with values from the student's notebook.  Every entry of the folder
-    is reported; one bad file never stops the others; Ctrl-C still writes a
-    partial report.
+    每个笔记本在各自的 bubblewrap 沙箱里运行；答案取自其中的 ans_… 变量，
+    由 govlib 按发放时的参数评分，从不采用学生笔记本里的数值。文件夹中的每一项
+    都会列入报告；一个坏文件不会挡住其他文件；按 Ctrl-C 仍会写出部分报告。
     """
     from govlib.errors import ParameterError
     from govlib.grading.collect import STATUS_ZH
@@ -60,7 +58,7 @@ def grade(submissions: Path = typer.Argument(..., help="Folder of the students' 
         typer.echo(f"  {sub.file}: {STATUS_ZH.get(sub.status, sub.status)} ({sub.seconds:.1f} 秒)")
 
     if unsafe_no_sandbox:
-        typer.echo("警告：--unsafe-no-sandbox：学生代码将不经沙箱、以你的权限运行！ / WARNING: no sandbox", err=True)
+        typer.echo("警告：--unsafe-no-sandbox：学生代码将不经沙箱、以你的权限运行！", err=True)
     typer.echo(f"评分 {submissions}（课程 {lesson}，参数集 {set_name}）……")
     try:
         res = grade_folder(submissions, lesson, out=out, jobs=jobs, timeout=timeout, on_done=done,
@@ -77,5 +75,5 @@ def grade(submissions: Path = typer.Argument(..., help="Folder of the students' 
     for name, path in res.paths.items():
         typer.echo(f"已写入 {path}")
     if res.interrupted:
-        typer.echo("评分被中断：报告不完整 / interrupted: partial report", err=True)
+        typer.echo("评分被中断：报告不完整。", err=True)
         raise typer.Exit(130)
