@@ -53,4 +53,11 @@ class BuildPyWithBundle(build_py):
                 shutil.copy2(src, target)
 
 
-setup(cmdclass={"build_py": BuildPyWithBundle})
+# The course's JupyterLab settings (Chinese interface, lessons open as notebooks, no news pop-up) for
+# whatever environment the wheel is installed into: JupyterLab reads every
+# <sys.prefix>/share/jupyter/lab/settings/overrides.d/*.json as defaults (a user's own choices in
+# Settings still win).  The same file as jupyter/labconfig/default_setting_overrides.json (make lab,
+# the hub); tests/test_package.py checks the two agree.
+LAB_OVERRIDES = ("share/jupyter/lab/settings/overrides.d", ["jupyter/overrides.d/govlib.json"])
+
+setup(cmdclass={"build_py": BuildPyWithBundle}, data_files=[LAB_OVERRIDES])

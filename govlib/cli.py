@@ -100,7 +100,7 @@ def data_check(data: Path = typer.Option(paths.DATA, "--data", show_default="课
     from govlib.data import Register, load_framework
     from govlib.errors import DataError
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     problem = _root_problem() if data == paths.DATA else None
     if problem is None:
         problem = _folder_problem(Path(data))

@@ -107,3 +107,89 @@ def test_installed_wheel_works_from_an_empty_folder(installed, tmp_path):
     assert "site-packages" in probe[1] and probe[1].endswith("_bundle")
     assert probe[2] == str(work / "data" / "units.csv")
     assert probe[3] == str(work / "course_build")
+
+
+def test_the_wheel_lab_settings_are_the_course_settings(wheel):
+    import json
+
+    names = zipfile.ZipFile(wheel).namelist()
+    (entry,) = [n for n in names if n.endswith(".data/data/share/jupyter/lab/settings/overrides.d/govlib.json")]
+    shipped = json.loads(zipfile.ZipFile(wheel).read(entry))
+    course = json.loads((REPO / "jupyter" / "labconfig" / "default_setting_overrides.json").read_text("utf-8"))
+    assert shipped == course  # make lab / the hub and the wheel give students the same JupyterLab
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")), reason="needs chromium")
+def test_installed_wheel_opens_the_course_jupyterlab(installed, tmp_path):
+    """The README's student line, from an empty folder of a fresh account: `govlib student --all`, then
+    `jupyter lab`.  The interface is Chinese, the lesson opens as a notebook, no news question."""
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    env = _clean_env(installed)
+    env.update(HOME=str(tmp_path / "home"))                 # a student's fresh account: no ~/.jupyter
+    for k in [k for k in env if k.startswith(("JUPYTER", "JUPYTERLAB"))]:
+        del env[k]
+    (tmp_path / "home").mkdir()
+    work = tmp_path / "我的课程"
+    work.mkdir()
+    _run([str(installed / "govlib"), "student", "--all"], work, env)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = "govlib-wheel-test"
+    cmd = [str(installed / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           f"--IdentityProvider.token={token}"] + (["--allow-root"] if os.geteuid() == 0 else [])
+    log = open(tmp_path / "lab.log", "w")
+    proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+
+    def get(path):
+        req = urllib.request.Request(base + path, headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read().decode("utf-8"))
+
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                get("/api/status")
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text()[-3000:])
+                time.sleep(0.5)
+        tr = get("/lab/api/settings/@jupyterlab/translation-extension:plugin")
+        assert tr["schema"]["properties"]["locale"]["default"] == "zh_CN"
+        news = get("/lab/api/settings/@jupyterlab/apputils-extension:notification")["schema"]["properties"]
+        assert news["fetchNews"]["default"] == "false" and news["checkForUpdates"]["default"] is False
+        dm = get("/lab/api/settings/@jupyterlab/docmanager-extension:plugin")
+        assert dm["schema"]["properties"]["defaultViewers"]["default"]["markdown"] == "Jupytext Notebook"
+
+        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+        url = f"{base}/lab/tree/quanzhou-survey.ipynb?token={token}"
+        common = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=30000", "--window-size=1280,900"]
+        dom = subprocess.run(common + ["--dump-dom", url], capture_output=True, text=True, timeout=180).stdout
+        assert "jp-NotebookPanel" in dom, "the lesson did not open as a notebook"
+        assert dom.count("jp-Cell ") + dom.count('jp-Cell"') >= 10
+        for menu in ("文件", "编辑", "运行", "内核"):
+            assert f">{menu}<" in dom, f"menu {menu} missing: interface not in Chinese"
+        assert "official Jupyter news" not in dom and "Jupyter 新闻" not in dom
+        shot = tmp_path / "lab.png"
+        subprocess.run(common + [f"--screenshot={shot}", url], capture_output=True, timeout=180)
+        assert shot.is_file() and shot.stat().st_size > 20_000
+        keep = os.environ.get("GOVLIB_SCREENSHOT_DIR")
+        if keep:
+            shutil.copy(shot, Path(keep) / "lab-from-wheel.png")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
