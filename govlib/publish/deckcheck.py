@@ -177,11 +177,15 @@ def html_problems(page: str) -> list[DeckProblem]:
             words = visible_english(f"<p>{s.notes}</p>")
             if words or _FILEISH.search(s.notes):
                 bad("讲者备注里有文件名、代码或英文：" + "、".join(sorted(words) or [_FILEISH.search(s.notes).group(0)]))
-        if s.kind == "exercise" and "参考答案" not in s.notes:
+        if s.kind == "exercise" and not {"参考答案", "參考答案"} & _words(s.notes):
             bad("练习页的备注没有参考答案")
-        if s.kind == "discussion" and "评分要点" not in s.notes:
+        if s.kind == "discussion" and not {"评分要点", "評分要點"} & _words(s.notes):
             bad("讨论页的备注没有评分要点")
     return out
+
+
+def _words(notes: str) -> set[str]:
+    return {w for w in ("参考答案", "參考答案", "评分要点", "評分要點") if w in notes}
 
 
 def notes_coverage(page: str) -> tuple[int, int]:

@@ -233,9 +233,10 @@ class _TableParser(HTMLParser):
 def table_rows(fragment: str) -> list[list[str]]:
     """The first table of an HTML fragment as rows of text, header first, without a pandas row-label column.
 
-    A column is a row label when every body row starts with a header cell
-    (pandas writes the index that way); a header row with nothing but an
-    index name is dropped too.
+    A first column of row numbers (pandas' default index: header cells
+    0, 1, 2 ... in the body) is dropped; a meaningful index (names) is kept
+    as an ordinary column.  A header row with nothing but an index name is
+    dropped too.
     """
     p = _TableParser()
     p.feed(fragment)
@@ -245,8 +246,11 @@ def table_rows(fragment: str) -> list[list[str]]:
         return []
     start = p.body_start if p.body_start is not None else 1
     heads, body = rows[:start], rows[start:]
-    if body and all(r and r[0][1] for r in body) and any(not c[1] for r in body for c in r):
-        heads, body = [r[1:] for r in heads], [r[1:] for r in body]
+    labels = [r[0][0] for r in body if r]
+    if (body and all(r and r[0][1] for r in body) and any(not c[1] for r in body for c in r)
+            and all(x.isdigit() for x in labels)
+            and [int(x) for x in labels] == list(range(int(labels[0]), int(labels[0]) + len(labels)))):
+        heads, body = [r[1:] for r in heads], [r[1:] for r in body]  # pandas' row numbers
     heads = [r for r in heads if any(t for t, _ in r)]
     if not heads:
         heads, body = body[:1], body[1:]
