@@ -376,10 +376,11 @@ def _default_plan(nb) -> list[PlanSlide]:
     for cell in nb.cells:
         if cell.cell_type == "code" and "solution" not in (cell.metadata.get("tags") or []):
             for i, _ in enumerate(_images(cell)):
-                frag = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
-                if frag:
-                    out.append(PlanSlide(title=_alt(cell) or "图", chart=frag, chart_index=i,
-                                         caption=_alt(cell) or "图"))
+                if cell.source.strip():  # built, not read from a file: no validation of written text
+                    out.append(PlanSlide.model_construct(title=_alt(cell) or "图", chart=cell.source, chart_index=i,
+                                                         caption=_alt(cell) or "图", kind="content", points=[],
+                                                         table=None, notes="以图为主讲解本节要点。", sources=[],
+                                                         exercise=None, minutes=None))
     return out + [PlanSlide(kind="exercises"), PlanSlide(kind="discussion")]
 
 
