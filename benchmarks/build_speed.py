@@ -17,7 +17,9 @@
     classroom materials (``GOVLIB_BENCH_BASELINE_OUTPUTS=1``: pages, zh-Hant
     copies, student.ipynb; no slides, pptx, PDFs, answer page, answer key or
     Traditional chart renders): the ratio (b)/(e) is what the classroom
-    materials add to a clean build.
+    materials add to a clean build;
+(f) the designed decks against the heading-cut decks before them, on the same
+    executed lessons (``benchmarks/deck_cost.py``; ``--skip-decks`` to skip).
 
 Peak memory is the largest sum of the resident set sizes of the build
 process and all its descendants (kernels included), sampled every 50 ms
@@ -160,6 +162,7 @@ def main() -> None:
     ap.add_argument("-j", "--jobs", type=int, default=None)
     ap.add_argument("--skip-naive", action="store_true", help="skip the (slow) naive baseline")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--skip-decks", action="store_true", help="skip (f), the designed decks against the cut ones")
     a = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="govlib-bench-"))
@@ -238,6 +241,10 @@ def main() -> None:
     print(f"one changed lesson                = {one_s:5.2f} s; that lesson's own execution in (b): {alone:.2f} s "
           f"(job time; the rebuild adds process start-up, one worker and the index)")
     print(f"lesson job times in (b): " + ", ".join(f"{k} {v:.1f}s" for k, v in sorted(per_lesson.items())))
+    if not a.skip_decks:  # (f) what the designed decks cost: benchmarks/deck_cost.py
+        from deck_cost import report
+
+        report([les.id for les in lessons] if a.lesson else None)
 
 
 if __name__ == "__main__":

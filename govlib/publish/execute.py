@@ -224,7 +224,7 @@ def run_job(job: Job) -> dict:
                       resolved=job.extra.get("resolved"),
                       course_title=job.course_title, lesson_title=job.lesson_title, notebook_dir=nb_path.parent,
                       objectives=job.extra.get("objectives"), minutes=job.extra.get("minutes"),
-                      description=job.extra.get("description", ""))
+                      description=job.extra.get("description", ""), notebook=nb_path)
         try:
             rendered = render_all(ctx)
         except OfflineError as exc:

@@ -83,7 +83,8 @@ class Context:
 
     def __init__(self, *, clean, lesson: str, set_name: str, values: dict[str, Any], course_title: str,
                  lesson_title: str, notebook_dir: Path, objectives: list[str] | None = None,
-                 minutes: int | None = None, description: str = "", resolved: dict[str, Any] | None = None):
+                 minutes: int | None = None, description: str = "", resolved: dict[str, Any] | None = None,
+                 notebook: Path | None = None):
         from govlib.publish.charts import take_hant_images
 
         #: Simplified chart (base64) -> its Traditional render, taken out of the notebook
@@ -94,6 +95,8 @@ class Context:
         self.resolved = dict(resolved if resolved is not None else values)
         self.course_title, self.lesson_title = course_title, lesson_title
         self.notebook_dir = Path(notebook_dir)
+        #: the lesson's source notebook (its slide plan lies beside it); None: no plan
+        self.notebook = Path(notebook) if notebook is not None else None
         self.objectives, self.minutes, self.description = list(objectives or []), minutes, description
         self._browser = None
         self._tmp: tempfile.TemporaryDirectory | None = None
@@ -160,11 +163,22 @@ class Context:
     # ---- slides
     @functools.cached_property
     def deck(self):
+        """The designed deck (:mod:`govlib.publish.slides`) from the lesson's slide plan."""
+        from govlib.publish.slideplan import load_plan
         from govlib.publish.slides import build_deck
 
-        return build_deck(self.clean, lesson_title=self.lesson_title, course_title=self.course_title,
-                          objectives=self.objectives, minutes=self.minutes, set_name=self.set_name,
-                          set_note=self.description)
+        plan = load_plan(self.notebook, lesson=self.lesson) if self.notebook is not None else None
+        return build_deck(self.clean, plan=plan, lesson=self.lesson, lesson_title=self.lesson_title,
+                          course_title=self.course_title, objectives=self.objectives, minutes=self.minutes,
+                          set_description=self.description, values=self.resolved, key=self.key)
+
+    @functools.cached_property
+    def deck_hant(self):
+        """The Traditional copy of :attr:`deck` (text through OpenCC, charts in their Traditional renders)."""
+        from govlib.publish.hant import convert_text
+        from govlib.publish.slides import traditional_deck
+
+        return traditional_deck(self.deck, lambda t: convert_text(t, self.keep), self.hant_images)
 
     # ---- printing
     @property
@@ -281,10 +295,24 @@ def _slides(ctx: Context) -> bytes:
     return _utf8(render_reveal(ctx.deck, lesson_title=ctx.lesson_title, course_title=ctx.course_title))
 
 
+def _slides_hant(ctx: Context) -> bytes:
+    from govlib.publish.hant import convert_text
+    from govlib.publish.slides import render_reveal
+
+    return _utf8(render_reveal(ctx.deck_hant, lesson_title=convert_text(ctx.lesson_title, ctx.keep),
+                               course_title=convert_text(ctx.course_title, ctx.keep), lang="zh-Hant"))
+
+
 def _pptx(ctx: Context) -> bytes:
     from govlib.publish.pptx_deck import render_pptx
 
     return render_pptx(ctx.deck)
+
+
+def _pptx_hant(ctx: Context) -> bytes:
+    from govlib.publish.pptx_deck import render_pptx
+
+    return render_pptx(ctx.deck_hant, hant=True)
 
 
 register(Output("instructor", "instructor.html", "教师版", "完整讲义：含参考答案、教学提示、时间安排与讨论评分要点", "instructor",
@@ -303,6 +331,10 @@ register(Output("slides", "slides.html", "幻灯片", "课堂投影用 reveal.js
                 "class", _slides))
 register(Output("slides-pptx", "slides.pptx", "可编辑幻灯片", "同一套幻灯片的 PowerPoint／WPS 可编辑版，含讲者备注",
                 "class", _pptx))
+register(Output("slides.zh-Hant", "slides.zh-Hant.html", "幻燈片（繁體）", "幻灯片的繁体中文副本（图表亦为繁体），按 S 键看讲者备注",
+                "class", _slides_hant))
+register(Output("slides-pptx.zh-Hant", "slides.zh-Hant.pptx", "可編輯幻燈片（繁體）", "可编辑幻灯片的繁体中文副本（图表亦为繁体）",
+                "class", _pptx_hant))
 register(Output("student-pdf", "student.pdf", "学生讲义 PDF", "A4 打印用练习讲义，练习后留有作答空白",
                 "student", lambda c: c.print_pdf(c.page("student"), edition="student"), tools=("chromium",)))
 register(Output("instructor-pdf", "instructor.pdf", "教师讲义 PDF", "A4 打印用教师讲义：教学提示、时间安排与答案要点",

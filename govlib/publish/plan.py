@@ -27,6 +27,7 @@ from govlib.errors import GovlibError, ParameterError, display_path
 from govlib.publish import cache
 from govlib.publish.execute import EDITION_FILES, Job, edition_files
 from govlib.publish.params import read_parameters, validate_parameter_set
+from govlib.publish.slideplan import plan_path
 
 __all__ = ["MARKER", "Plan", "select", "validate", "make_plan", "ensure_out", "prune", "safe_path",
            "is_current", "stamp", "unchanged", "check_tools"]
@@ -116,7 +117,7 @@ def make_plan(syl, selected: list, items: list, out: Path, *, force: bool, tree:
                 plan.entries[e["path"]] = {**e, "status": "failed" if e.get("status") == "failed" else "carried",
                                            "seconds": 0.0}
     for les, name, values, nbp in items:
-        deps = [syl.root / d for d in les.depends]
+        deps = [syl.root / d for d in les.depends] + [plan_path(nbp.path)]  # the deck's slide plan
         h = cache.job_hash(notebook=nbp.path, lesson=les.id, title=les.title_zh, set_name=name,
                            values=values, tree=tree, depends=deps)
         key = f"{les.id}/{name}"
@@ -135,7 +136,8 @@ def make_plan(syl, selected: list, items: list, out: Path, *, force: bool, tree:
         plan.to_run.append(Job(
             lesson=les.id, set_name=name, notebook=str(nbp.path), values=values, input_hash=h, out=str(out),
             course_title=syl.title_zh, lesson_title=les.title_zh, params_source=nbp.source,
-            extra={"objectives": list(les.objectives), "minutes": les.minutes, "resolved": resolved}))
+            extra={"objectives": list(les.objectives), "minutes": les.minutes, "resolved": resolved,
+                   "description": les.description(name)}))
     est = {f"{e.get('lesson')}/{e.get('params')}": float(e.get("last_run_seconds") or 0) for e in plan.old}
     plan.to_run.sort(key=lambda j: -est.get(j.key, 1e9))
     return plan
