@@ -267,3 +267,67 @@ def code_frame(df, *, code_columns: Sequence[str] = (), code_headers: Sequence[s
 def note(text: str, *, kind: str = "info") -> HTML:
     """A highlighted note box (e.g. the synthetic-data warning). Text is escaped."""
     return HTML(f'<div class="gv-note gv-note-{_esc(kind)}">{_esc(text)}</div>', text)
+
+
+def format_value(v, decimals: int = 2) -> str:
+    """A cell value as a reader reads it: whole numbers without decimals, others rounded, 是/否 for booleans."""
+    import numbers
+
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, numbers.Integral):
+        return str(int(v))
+    if isinstance(v, numbers.Real):
+        f = float(v)
+        if f != f:  # NaN
+            return "—"
+        return f"{f:.{decimals}f}"
+    return str(v)
+
+
+def value_table(data, *, head: Sequence[str] | None = None, index_label: str | None = None,
+                caption: str | None = None, decimals: int = 2) -> HTML:
+    """A Series, a dict or a DataFrame as a Chinese ``gv-table``: formatted values, no row numbers.
+
+    Parameters
+    ----------
+    data : pandas.Series, dict or pandas.DataFrame
+        A Series or dict becomes a two-column table (label, value); a
+        DataFrame keeps its columns, with its index as the first column unless
+        the index is a plain row number (a ``RangeIndex``).
+    head : sequence of str, optional
+        Column headers; default: *index_label* (or 项目) and the Series' name
+        (or 数值), or the DataFrame's columns.
+    index_label : str, optional
+        Header of the index column.
+    caption : str, optional
+    decimals : int
+        Decimals of non-whole numbers.
+
+    Returns
+    -------
+    HTML
+        The table, with a plain-text fallback of ``label：value`` lines.
+    """
+    import pandas as pd
+
+    if isinstance(data, dict):
+        data = pd.Series(data)
+    if isinstance(data, pd.Series):
+        cols = list(head) if head else [index_label or "项目", str(data.name) if data.name is not None else "数值"]
+        rows = [(str(k), format_value(v, decimals)) for k, v in data.items()]
+    else:
+        with_index = not isinstance(data.index, pd.RangeIndex)
+        cols = ([index_label or (data.index.name or "项目")] if with_index else []) + [str(c) for c in data.columns]
+        if head:
+            cols = list(head)
+        rows = []
+        for k, rec in zip(data.index, data.itertuples(index=False)):
+            cells = [format_value(v, decimals) for v in rec]
+            rows.append(tuple(([str(k)] if with_index else []) + cells))
+    plain = "\n".join("；".join(f"{c}：{v}" for c, v in zip(cols, r)) for r in rows)
+    if caption:
+        plain = caption + "\n" + plain
+    return html_table(cols, [[_esc(c) for c in r] for r in rows], caption=caption, plain=plain)

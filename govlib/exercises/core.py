@@ -889,6 +889,9 @@ class KeyEntry:
     graded: bool
     expected_zh: str
     rubric_zh: tuple[str, ...]
+    #: each quantity the question asks for, and the worked steps (:mod:`govlib.exercises.worked`)
+    quantities_zh: tuple[str, ...] = ()
+    steps_zh: tuple[str, ...] = ()
 
 
 def answer_key(lesson: str, params: dict[str, Any] | None = None) -> list[KeyEntry]:
@@ -914,6 +917,9 @@ def answer_key(lesson: str, params: dict[str, Any] | None = None) -> list[KeyEnt
     out = []
     for ex in catalog(lesson):
         mine = {p: params[p] for p in ex.params if p in params}
+        from govlib.exercises.worked import worked_answer
+
+        w = worked_answer(ex, **mine)
         out.append(KeyEntry(ex.id, ex.number, KIND_ZH.get(ex.kind, ex.kind), ex.prompt(**mine), ex.graded,
-                            format_expected(ex, **mine), tuple(ex.rubric_zh)))
+                            format_expected(ex, **mine), tuple(ex.rubric_zh), w.quantities_zh, w.steps_zh))
     return out
