@@ -331,3 +331,47 @@ def value_table(data, *, head: Sequence[str] | None = None, index_label: str | N
     if caption:
         plain = caption + "\n" + plain
     return html_table(cols, [[_esc(c) for c in r] for r in rows], caption=caption, plain=plain)
+
+
+def _frame_html(df) -> str:
+    """A DataFrame as the page shows it: pandas' HTML, without the row numbers of a plain ``RangeIndex``."""
+    import pandas as pd
+
+    return df.to_html(index=not isinstance(df.index, pd.RangeIndex), border=1,
+                      max_rows=pd.get_option("display.max_rows"), max_cols=pd.get_option("display.max_columns"),
+                      show_dimensions=False)
+
+
+def use_page_formats(shell=None) -> bool:
+    """Make a running IPython kernel show tables as a page reader reads them.
+
+    A DataFrame is shown without the row numbers of a plain ``RangeIndex``
+    (an index of labels stays), and a Series as a two-column
+    :func:`value_table` instead of its text repr (``Name: …, dtype: …``).
+    Uses IPython's public formatter API (``DisplayFormatter.formatters[...]
+    .for_type``).  Called when this module is imported in a kernel, so every
+    lesson gets it.
+
+    Returns
+    -------
+    bool
+        False outside IPython (nothing to do).
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython comes with the kernel
+            return False
+        shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    import pandas as pd
+
+    html_fmt = shell.display_formatter.formatters["text/html"]
+    html_fmt.for_type(pd.DataFrame, _frame_html)
+    html_fmt.for_type(pd.Series, lambda s: value_table(s).html)
+    shell.display_formatter.formatters["text/plain"].for_type(pd.Series, lambda s, p, cycle: p.text(repr(value_table(s))))
+    return True
+
+
+use_page_formats()
