@@ -189,11 +189,12 @@ def sources_table(*, register: Register | None = None) -> HTML:
         s = reg.source(rec["id"])
         title = _esc(s["title"] or "（原文未载题名）")
         if s["title"] and not any("\u4e00" <= ch <= "\u9fff" for ch in s["title"]):
-            title = f'<span lang="en">{title}</span>（原文只印英文题名，中文意思见参考文献页）'
+            # no English on a lesson page: the title itself is on the references page
+            title = "（本课程所用的文本副本只见英文题名，原题与中文意思见参考文献页）"
         venue = "；".join(x for x in (s["venue"], s["issue"]) if x) or "—"
         if venue.upper().startswith("ISSN"):
-            venue = "刊名未印（国际标准连续出版物号" + venue[4:].strip().replace("；", "）；", 1)
-            venue = venue if "）" in venue else venue + "）"
+            venue = ("副本未见刊名（文章编号的前一段按惯例读作国际标准连续出版物号" + venue[4:].strip().replace("；", "，推断）；", 1))
+            venue = venue if "）" in venue else venue + "，推断）"
         cells = [f"<code>{_esc(s['id'])}</code>", _esc(s["short_zh"]), _esc(s["authors"] or "（未署名）"), title,
                  _esc(venue), _esc(s["year"] or "—"), _esc(s["place"]), _esc(s["script"]),
                  _esc(str(len(reg.ids(s["id"]))))]
