@@ -189,11 +189,12 @@ def sources_table(*, register: Register | None = None) -> HTML:
         s = reg.source(rec["id"])
         title = _esc(s["title"] or "（原文未载题名）")
         if s["title"] and not any("\u4e00" <= ch <= "\u9fff" for ch in s["title"]):
-            title = f'<span lang="en">{title}</span>（原文只印英文题名，中文意思见参考文献页）'
+            # no English on a lesson page: the title itself is on the references page
+            title = "（本课程所用的文本副本只见英文题名，原题与中文意思见参考文献页）"
         venue = "；".join(x for x in (s["venue"], s["issue"]) if x) or "—"
         if venue.upper().startswith("ISSN"):
-            venue = "刊名未印（国际标准连续出版物号" + venue[4:].strip().replace("；", "）；", 1)
-            venue = venue if "）" in venue else venue + "）"
+            venue = ("副本未见刊名（文章编号的前一段按惯例读作国际标准连续出版物号" + venue[4:].strip().replace("；", "，推断）；", 1))
+            venue = venue if "）" in venue else venue + "，推断）"
         cells = [f"<code>{_esc(s['id'])}</code>", _esc(s["short_zh"]), _esc(s["authors"] or "（未署名）"), title,
                  _esc(venue), _esc(s["year"] or "—"), _esc(s["place"]), _esc(s["script"]),
                  _esc(str(len(reg.ids(s["id"]))))]
@@ -267,3 +268,111 @@ def code_frame(df, *, code_columns: Sequence[str] = (), code_headers: Sequence[s
 def note(text: str, *, kind: str = "info") -> HTML:
     """A highlighted note box (e.g. the synthetic-data warning). Text is escaped."""
     return HTML(f'<div class="gv-note gv-note-{_esc(kind)}">{_esc(text)}</div>', text)
+
+
+def format_value(v, decimals: int = 2) -> str:
+    """A cell value as a reader reads it: whole numbers without decimals, others rounded, 是/否 for booleans."""
+    import numbers
+
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, numbers.Integral):
+        return str(int(v))
+    if isinstance(v, numbers.Real):
+        f = float(v)
+        if f != f:  # NaN
+            return "—"
+        return f"{f:.{decimals}f}"
+    return str(v)
+
+
+def value_table(data, *, head: Sequence[str] | None = None, index_label: str | None = None,
+                caption: str | None = None, decimals: int = 2) -> HTML:
+    """A Series, a dict or a DataFrame as a Chinese ``gv-table``: formatted values, no row numbers.
+
+    Parameters
+    ----------
+    data : pandas.Series, dict or pandas.DataFrame
+        A Series or dict becomes a two-column table (label, value); a
+        DataFrame keeps its columns, with its index as the first column unless
+        the index is a plain row number (a ``RangeIndex``).
+    head : sequence of str, optional
+        Column headers; default: *index_label* (or 项目) and the Series' name
+        (or 数值), or the DataFrame's columns.
+    index_label : str, optional
+        Header of the index column.
+    caption : str, optional
+    decimals : int
+        Decimals of non-whole numbers.
+
+    Returns
+    -------
+    HTML
+        The table, with a plain-text fallback of ``label：value`` lines.
+    """
+    import pandas as pd
+
+    if isinstance(data, dict):
+        data = pd.Series(data)
+    if isinstance(data, pd.Series):
+        cols = list(head) if head else [index_label or "项目", str(data.name) if data.name is not None else "数值"]
+        rows = [(str(k), format_value(v, decimals)) for k, v in data.items()]
+    else:
+        with_index = not isinstance(data.index, pd.RangeIndex)
+        cols = ([index_label or (data.index.name or "项目")] if with_index else []) + [str(c) for c in data.columns]
+        if head:
+            cols = list(head)
+        rows = []
+        for k, rec in zip(data.index, data.itertuples(index=False)):
+            cells = [format_value(v, decimals) for v in rec]
+            rows.append(tuple(([str(k)] if with_index else []) + cells))
+    plain = "\n".join("；".join(f"{c}：{v}" for c, v in zip(cols, r)) for r in rows)
+    if caption:
+        plain = caption + "\n" + plain
+    return html_table(cols, [[_esc(c) for c in r] for r in rows], caption=caption, plain=plain)
+
+
+def _frame_html(df) -> str:
+    """A DataFrame as the page shows it: pandas' HTML, without the row numbers of a plain ``RangeIndex``."""
+    import pandas as pd
+
+    return df.to_html(index=not isinstance(df.index, pd.RangeIndex), border=1,
+                      max_rows=pd.get_option("display.max_rows"), max_cols=pd.get_option("display.max_columns"),
+                      show_dimensions=False)
+
+
+def use_page_formats(shell=None) -> bool:
+    """Make a running IPython kernel show tables as a page reader reads them.
+
+    A DataFrame is shown without the row numbers of a plain ``RangeIndex``
+    (an index of labels stays), and a Series as a two-column
+    :func:`value_table` instead of its text repr (``Name: …, dtype: …``).
+    Uses IPython's public formatter API (``DisplayFormatter.formatters[...]
+    .for_type``).  Called when this module is imported in a kernel, so every
+    lesson gets it.
+
+    Returns
+    -------
+    bool
+        False outside IPython (nothing to do).
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython comes with the kernel
+            return False
+        shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    import pandas as pd
+
+    html_fmt = shell.display_formatter.formatters["text/html"]
+    html_fmt.for_type(pd.DataFrame, _frame_html)
+    html_fmt.for_type(pd.Series, lambda s: value_table(s).html)
+    shell.display_formatter.formatters["text/plain"].for_type(pd.Series, lambda s, p, cycle: p.text(repr(value_table(s))))
+    return True
+
+
+use_page_formats()

@@ -649,14 +649,13 @@ def test_wilson_exercise_against_the_formula(n, conf):
 @pytest.mark.parametrize("case", ["pujiang", "xiamen", "yihe", "chengdu", "quanzhou"])
 def test_crosscase_exercises_against_the_coding_file(case):
     dims, levels = _crosscase_levels()
-    mean = sum(levels[case]) / len(dims)
-    assert grade_answer("cross-case-1", round(mean, 2), case=case).correct is True
-    assert grade_answer("cross-case-1", round(mean, 1), case=case).correct is True  # one decimal fewer
-    assert grade_answer("cross-case-1", round(mean + 0.3, 2), case=case).correct is False
+    core = sum(1 for lv in levels[case] if lv == 3)  # ordinal codes: count cells, do not average
+    assert grade_answer("cross-case-1", core, case=case).correct is True
+    assert grade_answer("cross-case-1", core + 1, case=case).correct is False
     other = "quanzhou" if case != "quanzhou" else "pujiang"
-    mad = sum(abs(a - b) for a, b in zip(levels[case], levels[other])) / len(dims)
-    assert grade_answer("cross-case-3", round(mad, 2), case_a=case, case_b=other).correct is True
-    assert grade_answer("cross-case-3", round(mad + 0.5, 2), case_a=case, case_b=other).correct is False
+    differ = sum(1 for a, b in zip(levels[case], levels[other]) if a != b)
+    assert grade_answer("cross-case-3", differ, case_a=case, case_b=other).correct is True
+    assert grade_answer("cross-case-3", differ + 1, case_a=case, case_b=other).correct is False
     scm = dict(zip(dims, levels[case]))
     best = max(("subject", "capacity", "mechanism"), key=lambda d: (scm[d], -("subject", "capacity", "mechanism").index(d)))
     label = {"subject": "主体", "capacity": "能力", "mechanism": "机制"}[best]

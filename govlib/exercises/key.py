@@ -63,6 +63,9 @@ class KeyEntry:
     also_zh: tuple[str, ...] = ()
     #: why the accepted values are what they are (``Exercise.key_note_zh``)
     note_zh: str = ""
+    #: each quantity the question asks for, and the worked steps (:mod:`govlib.exercises.worked`)
+    quantities_zh: tuple[str, ...] = ()
+    steps_zh: tuple[str, ...] = ()
 
 
 def answer_key(lesson: str, params: dict[str, Any] | None = None) -> list[KeyEntry]:
@@ -88,9 +91,13 @@ def answer_key(lesson: str, params: dict[str, Any] | None = None) -> list[KeyEnt
     out = []
     for ex in catalog(lesson):
         mine = {p: params[p] for p in ex.params if p in params}
+        from govlib.exercises.worked import worked_answer
+
+        w = worked_answer(ex, **mine)
         out.append(KeyEntry(ex.id, ex.number, KIND_ZH.get(ex.kind, ex.kind), ex.prompt(**mine), ex.graded,
                             format_expected(ex, **mine), tuple(ex.rubric_zh),
-                            also_zh=alternatives_zh(ex, **mine) if ex.graded else (), note_zh=ex.key_note_zh))
+                            also_zh=alternatives_zh(ex, **mine) if ex.graded else (), note_zh=ex.key_note_zh,
+                            quantities_zh=w.quantities_zh, steps_zh=w.steps_zh))
     return out
 
 

@@ -111,12 +111,30 @@ def solution(exercise: Exercise | str, answer: Any = None, **params: Any):
         ``<div class="gv-answer" data-exercise="ID">``; the value itself is in
         ``<span class="gv-answer-value">``.
     """
+    from govlib.exercises.worked import worked_answer
+
     ex = _ex(exercise)
     if not ex.graded:
         raise ValueError(f"exercise {ex.id} is a discussion question: show its rubric instead")
     value = format_expected(ex, **params)
-    parts = [f'<p><strong>参考答案（练习{ex.number}）</strong>：<span class="gv-answer-value">{_esc(value)}</span></p>']
-    plain = [f"参考答案（练习{ex.number}）：{value}"]
+    parts, plain = [], []
+    if answer is not None:
+        # the check as it runs on the worked answer (the instructor edition shows this, not 尚未作答)
+        res = grade_answer(ex.id, answer, **params)
+        mark = "【正确】" if res.correct else "【再想想】"
+        line = f"{mark} 练习{ex.number}：本格算得 {_answer_text(ex, answer)}"
+        parts.append(f'<p class="gv-answer-run"><strong>{_esc(mark)}</strong> {_esc(line[len(mark) + 1:])}</p>')
+        plain.append(line)
+    parts.append(f'<p><strong>参考答案（练习{ex.number}）</strong>：<span class="gv-answer-value">{_esc(value)}</span></p>')
+    plain.append(f"参考答案（练习{ex.number}）：{value}")
+    w = worked_answer(ex, **params)
+    if w.quantities_zh:
+        parts.append("<ul class=\"gv-answer-quantities\">" + "".join(f"<li>{_esc(q)}</li>" for q in w.quantities_zh)
+                     + "</ul>")
+        plain += [f"- {q}" for q in w.quantities_zh]
+    if w.steps_zh:
+        parts.append('<p class="gv-answer-steps">算式：' + "<br>".join(_esc(t) for t in w.steps_zh) + "</p>")
+        plain += ["算式：" + w.steps_zh[0]] + list(w.steps_zh[1:])
     alts = ex.alternatives(**params)
     if alts:
         shown = []
@@ -139,6 +157,17 @@ def solution(exercise: Exercise | str, answer: Any = None, **params: Any):
         parts.append(f'<p class="gv-answer-check">{_esc(verdict)}</p>')
         plain.append(verdict)
     return _HTML(f'<div class="gv-answer" data-exercise="{_esc(ex.id)}">{"".join(parts)}</div>', "\n".join(plain))
+
+
+def _answer_text(ex: Exercise, v: Any) -> str:
+    """The solution cell's own value as a reader reads it: with its unit, 是/否 for a bool."""
+    if ex.answer == "bool" or isinstance(v, bool):
+        return "是" if bool(v) else "否"
+    if ex.answer == "choice" or isinstance(v, str):
+        return f"“{v}”"
+    if ex.answer == "percent":
+        return _fmt_number(float(v), ex.decimals if ex.decimals is not None else 2) + "%"
+    return _num(ex, v)
 
 
 def _num(ex: Exercise, v: Any) -> str:

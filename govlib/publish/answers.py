@@ -40,6 +40,13 @@ def key_html(entries: list, *, heading: str = "答案要点") -> str:
             answer = f'<span class="gv-key-value">{html.escape(e.expected_zh)}</span>'
             for line in (*(f"也算对：{a}" for a in getattr(e, "also_zh", ())), getattr(e, "note_zh", "")):
                 answer += f'<div class="gv-key-also">{html.escape(line)}</div>' if line else ""
+            quantities = getattr(e, "quantities_zh", ())
+            steps = getattr(e, "steps_zh", ())
+            if quantities:
+                answer += '<ul class="gv-key-quantities">' + "".join(f"<li>{html.escape(q)}</li>" for q in quantities) + "</ul>"
+            if steps:
+                answer += ('<div class="gv-key-steps"><span class="gv-key-label">算式</span>'
+                           + "".join(f"<div>{html.escape(t)}</div>" for t in steps) + "</div>")
         else:
             answer = ""
         rubric = ""

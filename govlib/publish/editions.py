@@ -38,7 +38,7 @@ from typing import Any
 from govlib.publish.params import python_literal
 
 __all__ = [
-    "REMOVED_TAGS", "normalise", "student_notebook", "handout_notebook", "render_html",
+    "REMOVED_TAGS", "normalise", "student_notebook", "instructor_notebook", "handout_notebook", "render_html",
     "to_traditional", "figure_ids", "external_resources", "rewrite_parameters",
 ]
 
@@ -156,6 +156,36 @@ def student_notebook(nb):
     return nb
 
 
+#: a line ``check()`` prints for an empty answer cell or a discussion question: ``【提示】 <id>：…``
+_PENDING_CHECK = re.compile(r"^【提示】 [a-z0-9]+(?:-[a-z0-9]+)*-\d+：.*$\n?", re.M)
+
+
+def instructor_notebook(nb):
+    """The instructor edition's notebook: the exercise cells without the student's pending-check lines.
+
+    An exercise cell runs ``check(id, None)`` in the build, which prints
+    ``【提示】 id：尚未作答…`` (or, for a discussion question, that it is not
+    graded).  That message is for a student; the instructor edition drops it
+    and shows, in the solution cell below, the check run on the worked answer
+    (:func:`govlib.exercises.show.solution`).  Any other output of the cell
+    (a table, a chart) stays.
+    """
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or EXERCISE_TAG not in _tags(cell):
+            continue
+        outs = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                text = "".join(out.text) if isinstance(out.text, list) else out.text
+                out.text = _PENDING_CHECK.sub("", text)
+                if not out.text:
+                    continue
+            outs.append(out)
+        cell.outputs = outs
+    return nb
+
+
 def rewrite_parameters(source: str, values: dict[str, Any]) -> str:
     """Write *values* into a parameters cell, keeping the types and help comments."""
     import ast
@@ -255,6 +285,8 @@ def render_html(nb, *, edition: str, course_title: str, lesson_title: str, set_n
     from govlib.publish.maths import notebook_maths, put_back
 
     formulas: dict[str, str] = {}
+    if edition == "instructor":
+        nb = instructor_notebook(nb)
     nb = copy.deepcopy(notebook_maths(nb, formulas))
     for cell in nb.cells:
         if REMOVE_INPUT_TAG in _tags(cell):

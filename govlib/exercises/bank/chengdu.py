@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from govlib.exercises.core import discussion, exercise
+from govlib.exercises.worked import Worked, num, worked
 
 LESSON = "chengdu"
 
@@ -31,6 +32,17 @@ def _cd1():
     return months_between("cd-social-enterprise-opinion", "cd-regulation-date")
 
 
+@worked("chengdu-1")
+def _cd1_worked():
+    from govlib.data import figure
+    from govlib.timeline import months_between, parse_date
+
+    y1, m1, _, _ = parse_date(figure("cd-social-enterprise-opinion").date)
+    y2, m2, _, _ = parse_date(figure("cd-regulation-date").date)
+    n = months_between("cd-social-enterprise-opinion", "cd-regulation-date")
+    return Worked(steps_zh=(f"({y2} − {y1})×12 + ({m2} − {m1}) = {n}个月",))
+
+
 @exercise("chengdu-2", lesson=LESSON, variable="ans_cd2", kind="interpret", answer="bool",
           prompt_zh="第六节引用了改革已推进的时长，登记表把它的限定方式记为“超过”。"
                     "报道时改革推进的时长可能恰好等于登记表中记下的数值吗？",
@@ -53,6 +65,18 @@ def _cd3():
     y, m, d, _ = parse_date(figure("cd-regulation-date").date)
     _, rm, rd, _ = parse_date(figure("cd-report-date").date)
     return y + 1 if (rm, rd) < (m, d) else y
+
+
+@worked("chengdu-3")
+def _cd3_worked():
+    from govlib.data import figure
+    from govlib.timeline import parse_date
+
+    y, m, d, _ = parse_date(figure("cd-regulation-date").date)
+    _, rm, rd, _ = parse_date(figure("cd-report-date").date)
+    if (rm, rd) < (m, d):
+        return Worked(steps_zh=(f"条例{y}年{m}月{d}日颁布；报道日期{rm}月{rd}日排在其前 → 最早{y + 1}年",))
+    return Worked(steps_zh=(f"条例{y}年{m}月{d}日颁布；报道日期{rm}月{rd}日不在其前 → 最早{y}年",))
 
 
 @exercise("chengdu-4", lesson=LESSON, variable="ans_cd4", kind="diagnose", answer="choice",

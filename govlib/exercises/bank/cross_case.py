@@ -4,6 +4,7 @@ so they follow an instructor's edits of the coding."""
 from __future__ import annotations
 
 from govlib.exercises.core import discussion, exercise
+from govlib.exercises.worked import Worked, worked
 
 LESSON = "cross-case"
 SCM = ("subject", "capacity", "mechanism")
@@ -24,15 +25,24 @@ def _words() -> tuple[dict[str, str], dict[str, str]]:
 _CASE_WORDS, _DIMENSION_WORDS = _words()
 
 
-@exercise("cross-case-1", lesson=LESSON, variable="ans_cc1", kind="recompute", answer="number",
-          prompt_zh="{case}一文在全部维度上的平均编码等级是多少？",
-          hint_zh="把该案例一列的等级（0–3）相加，再除以维度个数。", tol=0.01, decimals=2, params=("case",),
+@exercise("cross-case-1", lesson=LESSON, variable="ans_cc1", kind="recompute", answer="int",
+          prompt_zh="在编码矩阵的全部维度中，{case}一文有几个维度被编为“核心主题”（等级3）？"
+                    "（等级是有顺序的类别，这里数格子，不求平均。）",
+          hint_zh="在热图中看该案例的一列，数等级为3（核心主题）的格子。", tol=0, unit="个", params=("case",),
           prompt_values={"case": _CASE_WORDS})
 def _cc1(case):
     cc = _cc()
     cid = cc.case_id(case)
-    levels = [cc.coding[cid][d.id].level for d in cc.dimensions]
-    return round(sum(levels) / len(levels), 2)
+    return sum(1 for d in cc.dimensions if cc.coding[cid][d.id].level == 3)
+
+
+@worked("cross-case-1")
+def _cc1_worked(case):
+    cc = _cc()
+    cid = cc.case_id(case)
+    core = [cc.label(d.id) for d in cc.dimensions if cc.coding[cid][d.id].level == 3]
+    return Worked(quantities_zh=(f"核心主题的维度：{'、'.join(core) if core else '无'}",),
+                  steps_zh=(f"共{len(core)}个（全部{len(cc.dimensions)}个维度中）",))
 
 
 @exercise("cross-case-2", lesson=LESSON, variable="ans_cc2", kind="interpret", answer="int",
@@ -46,16 +56,27 @@ def _cc2(dimension):
     return count_at_least(_cc(), dimension, 2)
 
 
-@exercise("cross-case-3", lesson=LESSON, variable="ans_cc3", kind="apply", answer="number",
-          prompt_zh="用“平均绝对差”衡量两篇文章编码剖面的差异：对每个维度求两者等级之差的绝对值，再求平均。"
-                    "{case_a}与{case_b}两篇文章的平均绝对差是多少？",
-          hint_zh="差异为0表示两篇文章在每个维度上着墨程度相同；数值越大差异越大。",
-          tol=0.01, decimals=2, params=("case_a", "case_b"),
+@exercise("cross-case-3", lesson=LESSON, variable="ans_cc3", kind="apply", answer="int",
+          prompt_zh="逐个维度比较{case_a}与{case_b}两篇文章的编码等级：有几个维度上两者的等级不同？"
+                    "（数格子即可；差异格越多，两篇文章关注的重点越不同。）",
+          hint_zh="把两篇文章的两列并排，逐行看等级是否相同，数出不同的行。",
+          tol=0, unit="个", params=("case_a", "case_b"),
           prompt_values={"case_a": _CASE_WORDS, "case_b": _CASE_WORDS})
 def _cc3(case_a, case_b):
-    from govlib.frameworks import case_distance
+    cc = _cc()
+    a, b = cc.case_id(case_a), cc.case_id(case_b)
+    return sum(1 for d in cc.dimensions if cc.coding[a][d.id].level != cc.coding[b][d.id].level)
 
-    return round(case_distance(_cc(), case_a, case_b), 2)
+
+@worked("cross-case-3")
+def _cc3_worked(case_a, case_b):
+    cc = _cc()
+    a, b = cc.case_id(case_a), cc.case_id(case_b)
+    diff = [d for d in cc.dimensions if cc.coding[a][d.id].level != cc.coding[b][d.id].level]
+    far = [d for d in diff if abs(cc.coding[a][d.id].level - cc.coding[b][d.id].level) >= 2]
+    return Worked(quantities_zh=(f"等级不同的维度：{len(diff)}个（其中相差两级或以上的{len(far)}个）",),
+                  steps_zh=("、".join(f"{cc.label(d.id)} {cc.coding[a][d.id].level}对{cc.coding[b][d.id].level}"
+                                     for d in diff) or "无",))
 
 
 def _scm_labels() -> tuple[str, ...]:

@@ -6,6 +6,7 @@ Every answer is computed from ``data/figures.csv`` and ``data/sources.csv``.
 from __future__ import annotations
 
 from govlib.exercises.core import discussion, exercise
+from govlib.exercises.worked import Worked, num, worked
 
 LESSON = "intro"
 
@@ -53,6 +54,13 @@ def _in1():
     return reg.value("xm-weight-peer") + reg.value("xm-weight-poll")
 
 
+@worked("intro-1")
+def _in1_worked():
+    reg = _reg()
+    a, b = reg.value("xm-weight-peer"), reg.value("xm-weight-poll")
+    return Worked(steps_zh=(f"{num(a, 1)}% + {num(b, 1)}% = {num(a + b, 1)}%",))
+
+
 @exercise("intro-2", lesson=LESSON, variable="ans_in2", kind="interpret", answer="choice",
           choices=_ARTICLES, synonyms=_ARTICLE_SYNONYMS,
           prompt_zh="五篇文章中，哪一篇没有任何可登记的数字？",
@@ -84,6 +92,13 @@ def _in3():
 def _in4():
     figs = _reg().figures
     return int(((figs["source"] == "chengdu") & (figs["qualifier"] == "date")).sum())
+
+
+@worked("intro-4")
+def _in4_worked():
+    figs = _reg().figures
+    n = int(((figs["source"] == "chengdu") & (figs["qualifier"] == "date")).sum())
+    return Worked(steps_zh=(f"数登记表中来源为成都、限定方式为“日期”的行：共{n}个",))
 
 
 discussion(

@@ -4,6 +4,7 @@ the Pujiang framework and the synthetic class data (never typed)."""
 from __future__ import annotations
 
 from govlib.exercises.core import discussion, exercise
+from govlib.exercises.worked import Worked, num, worked
 
 LESSON = "pujiang"
 #: the five kinds of demonstration sites the article counts (the smart estate lies inside the resettlement areas)
@@ -35,6 +36,14 @@ def _pj1():
     return int(sum(value(i) for i in DEMO_IDS))
 
 
+@worked("pujiang-1")
+def _pj1_worked():
+    from govlib.data import value
+
+    vals = [int(value(i)) for i in DEMO_IDS]
+    return Worked(steps_zh=(" + ".join(str(v) for v in vals) + f" = {sum(vals)}个",))
+
+
 @exercise("pujiang-2", lesson=LESSON, variable="ans_pj2", kind="apply", answer="number",
           prompt_zh="在合成班级数据中，{community}在“{focus_dimension}”维度上的平均得分是多少？"
                     "请先把反向题按6减原分转换。提示：`recode(answers, inst)` 给出转换后的答卷，"
@@ -48,6 +57,14 @@ def _pj2(community, focus_dimension, seed):
     return round(float(scores.loc[community, focus_dimension]), 2)
 
 
+@worked("pujiang-2")
+def _pj2_worked(community, focus_dimension, seed):
+    from govlib.frameworks import community_scores
+
+    v = float(community_scores(_data(seed), _inst()).loc[community, focus_dimension])
+    return Worked(quantities_zh=(f"{community}“{focus_dimension}”维度平均得分：{num(v, 2)}分（合成数据，反向题已转换）",))
+
+
 @exercise("pujiang-3", lesson=LESSON, variable="ans_pj3", kind="recompute", answer="number",
           prompt_zh="只用{community}的答卷，计算“{focus_dimension}”维度的克朗巴赫 α 系数（反向题先转换）。"
                     "请按上面的公式自己计算，再用 `cronbach_alpha` 核对。",
@@ -58,6 +75,15 @@ def _pj3(community, focus_dimension, seed):
 
     a = alpha_by_dimension(_data(seed), _inst(), community=community)
     return round(float(a.loc[focus_dimension, "alpha"]), 2)
+
+
+@worked("pujiang-3")
+def _pj3_worked(community, focus_dimension, seed):
+    from govlib.frameworks import alpha_by_dimension
+
+    a = alpha_by_dimension(_data(seed), _inst(), community=community).loc[focus_dimension]
+    return Worked(quantities_zh=(f"{community}“{focus_dimension}”维度 α = {num(a['alpha'], 2)}"
+                                 f"（合成数据，{int(a['题目数'])}道题，{int(a['人数'])}人）",))
 
 
 @exercise("pujiang-4", lesson=LESSON, variable="ans_pj4", kind="diagnose", answer="choice",
@@ -82,6 +108,18 @@ def _pj5(focus_dimension, alpha_threshold, seed):
     data, inst = _data(seed), _inst()
     return sum(1 for c in communities(data)
                if alpha_by_dimension(data, inst, community=c).loc[focus_dimension, "alpha"] >= alpha_threshold)
+
+
+@worked("pujiang-5")
+def _pj5_worked(focus_dimension, alpha_threshold, seed):
+    from govlib.frameworks import alpha_by_dimension, communities
+
+    data, inst = _data(seed), _inst()
+    alphas = {c: float(alpha_by_dimension(data, inst, community=c).loc[focus_dimension, "alpha"]) for c in communities(data)}
+    met = [c for c, a in alphas.items() if a >= alpha_threshold]
+    return Worked(quantities_zh=tuple(f"{c}：α = {num(a, 3)}（{'达到' if a >= alpha_threshold else '未达到'}"
+                                      f"{num(alpha_threshold, 2)}）" for c, a in alphas.items()),
+                  steps_zh=(f"达到阈值的社区：{len(met)}个",))
 
 
 discussion(

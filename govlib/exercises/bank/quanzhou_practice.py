@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from govlib.exercises.core import discussion, exercise
+from govlib.exercises.worked import Worked, num, worked
 
 LESSON = "quanzhou-practice"
 
@@ -45,6 +46,20 @@ def _qp1():
     return grid.ratios(["jinjiang-arbiters-per-room"])[0].value
 
 
+def _ratio_steps(key: str, unit_num: str, unit_den: str, decimals: int) -> str:
+    """``a名 ÷ b个 = c`` for a register ratio (the same :func:`govlib.grid.ratios` the answer uses)."""
+    from govlib import grid
+    from govlib.data import value
+
+    r = grid.ratios([key])[0]
+    return f"{num(value(r.numerator), 2)}{unit_num} ÷ {num(value(r.denominator), 2)}{unit_den} = {num(r.value, decimals)}"
+
+
+@worked("quanzhou-practice-1")
+def _qp1_worked():
+    return Worked(steps_zh=(_ratio_steps("jinjiang-arbiters-per-room", "名", "个", 2) + "名/个（推算）",))
+
+
 @exercise("quanzhou-practice-2", lesson=LESSON, variable="ans_qp2", kind="apply", answer="int",
           prompt_zh="假如台商投资区的每个单元网格都恰好守住划分规则的户数下限，全区单元网格合计至少覆盖多少户？"
                     "（这是按规则推出的下限，不是文章公布的户数。）",
@@ -54,6 +69,15 @@ def _qp2():
     from govlib import grid
 
     return int(grid.implied_totals("qz-tai-unit-grids", grid.unit_grid_rule())["low"])
+
+
+@worked("quanzhou-practice-2")
+def _qp2_worked():
+    from govlib import grid
+
+    rule = grid.unit_grid_rule()
+    t = grid.implied_totals("qz-tai-unit-grids", rule)
+    return Worked(steps_zh=(f"{num(t['grids'], 0)}个 × {num(rule.low, 0)}户 = {num(t['low'], 0)}户（按规则推算的下限）",))
 
 
 @exercise("quanzhou-practice-3", lesson=LESSON, variable="ans_qp3", kind="apply", answer="int",
@@ -68,6 +92,16 @@ def _qp3(**params):
     return grid.size_grids(units, rule).n_grids
 
 
+@worked("quanzhou-practice-3")
+def _qp3_worked(**params):
+    from govlib import grid
+
+    rule, units = exercise_units(**params)
+    n = grid.size_grids(units, rule).n_grids
+    return Worked(quantities_zh=(f"练习村{len(units)}个，每个单元网格{rule.label_zh}{num(rule.low, 0)}–{num(rule.high, 0)}"
+                                 f"（含端点），按精确方法划分：{n}个网格",))
+
+
 @exercise("quanzhou-practice-4", lesson=LESSON, variable="ans_qp4", kind="interpret", answer="choice",
           prompt_zh="南安市单元网格数与二级网格数之比说明了什么？请先算出比值，再从下面三句中选一句。",
           hint_zh="用两项公布数字相除，看比值比1大多少。", choices=_NANAN_CHOICES, show_choices=True,
@@ -80,6 +114,15 @@ def _qp4():
     if r < 1:
         return _NANAN_CHOICES[2]
     return _NANAN_CHOICES[0] if r < 1.5 else _NANAN_CHOICES[1]
+
+
+@worked("quanzhou-practice-4")
+def _qp4_worked():
+    from govlib import grid
+
+    r = grid.ratios(["nanan-unit-per-l2"])[0].value
+    return Worked(quantities_zh=(f"比值：{num(r, 3)}（推算），比1只大{num(r - 1, 3)}",),
+                  steps_zh=(_ratio_steps("nanan-unit-per-l2", "个", "个", 3),))
 
 
 @exercise("quanzhou-practice-5", lesson=LESSON, variable="ans_qp5", kind="diagnose", answer="choice",
@@ -102,6 +145,14 @@ def _qp6():
     from govlib.data import value
 
     return int(value("qz-post-ladder-rungs")) - 1
+
+
+@worked("quanzhou-practice-6")
+def _qp6_worked():
+    from govlib.data import value
+
+    n = int(value("qz-post-ladder-rungs"))
+    return Worked(steps_zh=(f"{n}级 − 1 = {n - 1}次",))
 
 
 discussion(

@@ -7,6 +7,7 @@ notebook's parameters where the answer depends on them.
 from __future__ import annotations
 
 from govlib.exercises.core import discussion, exercise
+from govlib.exercises.worked import Worked, num, worked
 
 LESSON = "quanzhou-survey"
 
@@ -24,6 +25,14 @@ def _list_not_enforced():
     return value("qz-list-published-not-enforced") + value("qz-list-not-published")
 
 
+@worked("quanzhou-survey-1")
+def _qs1_worked():
+    from govlib.data import value
+
+    a, b = value("qz-list-published-not-enforced"), value("qz-list-not-published")
+    return Worked(steps_zh=(f"{num(a, 1)}% + {num(b, 1)}% = {num(a + b, 1)}%（推算）",))
+
+
 @exercise("quanzhou-survey-2", lesson=LESSON, variable="ans_qs2", kind="interpret", answer="bool",
           prompt_zh="按本页假设的乡镇干部样本量（{n_township}人），“网格化横向联系不紧、需要整合”这一比例的"
                     "{conf_level:.0%} Wilson 置信区间是否整个落在50%以上？也就是说，能否据此说“多数乡镇干部”这样认为？",
@@ -35,6 +44,20 @@ def _grid_majority(n_township, conf_level):
 
     low, _ = wilson(value("qz-grid-integration-weak"), n_township, conf_level)
     return bool(low > 50)
+
+
+@worked("quanzhou-survey-2")
+def _qs2_worked(n_township, conf_level):
+    from govlib.data import value
+    from govlib.survey.inference import wilson
+
+    p = value("qz-grid-integration-weak")
+    low, high = (float(x) for x in wilson(p, n_township, conf_level))
+    above = low > 50
+    return Worked(
+        quantities_zh=(f"{num(conf_level * 100, 0)}% Wilson 区间：{low:.1f}%–{high:.1f}%（假设 n = {n_township}人）",
+                       f"整个落在50%以上：{'是' if above else '否'}"),
+        steps_zh=(f"公布比例 {num(p, 1)}%，n = {n_township} → 区间下限 {low:.1f}% {'>' if above else '≤'} 50%",))
 
 
 def _unpooled_n(conf_level):
@@ -72,6 +95,23 @@ def _list_significance(conf_level):
     return significance_n("list-not-done", conf_level)
 
 
+@worked("quanzhou-survey-3")
+def _qs3_worked(conf_level):
+    from govlib.data import value
+    from govlib.survey.inference import significance_n, test_at
+
+    p1 = value("qz-list-published-not-enforced") + value("qz-list-not-published")
+    p2 = value("qz-village-list-not-implemented")
+    n = significance_n("list-not-done", conf_level)
+    alpha = 1 - conf_level
+    p_n = float(test_at("list-not-done", n)["p_value"])
+    p_before = float(test_at("list-not-done", n - 1)["p_value"])
+    return Worked(
+        quantities_zh=(f"比较：乡镇 {p1:.1f}% 与村 {p2:.1f}%，显著性水平 {num(alpha, 3)}",
+                       f"每组至少 {n}人"),
+        steps_zh=(f"n = {n - 1}：p = {num(p_before, 4)} ≥ {num(alpha, 3)}；n = {n}：p = {num(p_n, 4)} < {num(alpha, 3)}",))
+
+
 def _constraint_of(fig_id: str) -> str:
     from govlib.frameworks import find_node, iter_nodes
 
@@ -106,6 +146,23 @@ def _logit_pledge(n_village, seed, assoc_rho, rounding, conf_level):
     _, table = fit_logit(df, "village", "wechat_many", ["veto", "pledge", "list_not_implemented", "responsible"],
                          conf=conf_level)
     return bool(table.loc[table["term"] == "pledge", "p_value"].iloc[0] < 1 - conf_level)
+
+
+@worked("quanzhou-survey-5")
+def _qs5_worked(n_village, seed, assoc_rho, rounding, conf_level):
+    from govlib.survey.respondents import fit_logit, synthesize, usable_n
+
+    n, _ = usable_n("village", n_village, rounding)
+    df = synthesize({"village": n}, seed=seed, rule=rounding, rho=assoc_rho)
+    _, table = fit_logit(df, "village", "wechat_many", ["veto", "pledge", "list_not_implemented", "responsible"],
+                         conf=conf_level)
+    row = table.loc[table["term"] == "pledge"].iloc[0]
+    p, alpha = float(row["p_value"]), 1 - conf_level
+    return Worked(
+        quantities_zh=(f"“责任状张数”系数 {num(row['coef'], 3)}（比值比 {num(row['odds_ratio'], 2)}），"
+                       f"p = {num(p, 3)}（合成数据，n = {n}人）",
+                       f"显著：{'是' if p < alpha else '否'}（显著性水平 {num(alpha, 3)}）"),
+        steps_zh=(f"p = {num(p, 3)} {'<' if p < alpha else '≥'} {num(alpha, 3)}",))
 
 
 discussion("quanzhou-survey-6", lesson=LESSON, variable="ans_qs6",

@@ -4,6 +4,7 @@ the framework and :mod:`govlib.evaluation`, with the notebook's own parameters."
 from __future__ import annotations
 
 from govlib.exercises.core import discussion, exercise
+from govlib.exercises.worked import Worked, num, products, worked
 
 LESSON = "xiamen-127"
 #: notebook parameters that fix the example units and the simulation
@@ -34,6 +35,16 @@ def _xm1():
     return composite(58, 49, 41, default_weights())
 
 
+@worked("xiamen-127-1")
+def _xm1_worked():
+    from govlib.evaluation import composite, default_weights
+
+    w = default_weights()
+    total = composite(58, 49, 41, w)
+    return Worked(steps_zh=(products([(w["self"], 58), (w["peer"], 49), (w["poll"], 41)], total, decimals=1,
+                                     unit="分"),))
+
+
 @exercise("xiamen-127-2", lesson=LESSON, variable="ans_xm2", kind="apply", answer="int",
           prompt_zh="组团会议有{n_reps}名代表参加表决。按文章的表决门槛，并把“以上”理解为{vote_reading}，"
                     "项目要获得通过，至少需要几名代表同意？",
@@ -44,6 +55,16 @@ def _xm2(n_reps, vote_reading):
     from govlib.evaluation import min_agree
 
     return min_agree(n_reps, reading=vote_reading)
+
+
+@worked("xiamen-127-2")
+def _xm2_worked(n_reps, vote_reading):
+    from govlib.evaluation import min_agree, vote_threshold
+
+    t = float(vote_threshold())
+    need = min_agree(n_reps, reading=vote_reading)
+    rule = "同意人数不少于该数，向上取整" if vote_reading == "inclusive" else "同意人数须多于该数"
+    return Worked(steps_zh=(f"{num(t, 4)}×{n_reps} = {num(t * n_reps, 2)}（{rule}）→ 至少{need}名",))
 
 
 @exercise("xiamen-127-3", lesson=LESSON, variable="ans_xm3", kind="interpret", answer="bool",
@@ -59,6 +80,21 @@ def _xm3(n_units, households, poll_households, seed, n_sims, weights_source, w_s
     sim = _example(n_units, households, poll_households, seed).simulate(weights=w, n_sims=n_sims, seed=seed)
     a, b = sim.true_order()[:2]
     return 1 - sim.swap_rate(a, b) >= confidence
+
+
+@worked("xiamen-127-3")
+def _xm3_worked(n_units, households, poll_households, seed, n_sims, weights_source, w_self, w_peer, w_poll,
+                confidence):
+    w = _weights(weights_source, w_self, w_peer, w_poll)
+    sim = _example(n_units, households, poll_households, seed).simulate(weights=w, n_sims=n_sims, seed=seed)
+    a, b = sim.true_order()[:2]
+    swap = sim.swap_rate(a, b)
+    keep = 1 - swap
+    verdict = "达到" if keep >= confidence else "未达到"
+    return Worked(
+        quantities_zh=(f"真实成绩前两名：{a}、{b}", f"名次不颠倒的季度比例：{num(keep * 100, 1)}%（{n_sims}个模拟季度）",
+                       f"是否达到{num(confidence * 100, 0)}%：{'是' if keep >= confidence else '否'}"),
+        steps_zh=(f"1 − 颠倒比例 {num(swap * 100, 1)}% = {num(keep * 100, 1)}%，{verdict}{num(confidence * 100, 0)}%",))
 
 
 @exercise("xiamen-127-4", lesson=LESSON, variable="ans_xm4", kind="diagnose", answer="choice",
@@ -119,6 +155,24 @@ def _xm5(n_units, households, seed, confidence, weights_source, w_self, w_peer, 
 
     gap, sd_a, sd_b, w, _ = _xm5_inputs(n_units, households, seed, weights_source, w_self, w_peer, w_poll)
     return required_poll_size(gap, sd_a, sd_b, households=households, confidence=confidence, poll_weight=w)
+
+
+@worked("xiamen-127-5")
+def _xm5_worked(n_units, households, seed, confidence, weights_source, w_self, w_peer, w_poll):
+    from scipy.stats import norm
+
+    from govlib.evaluation import required_poll_size
+
+    gap, sd_a, sd_b, w, _ = _xm5_inputs(n_units, households, seed, weights_source, w_self, w_peer, w_poll)
+    z = float(norm.ppf(confidence))
+    n = required_poll_size(gap, sd_a, sd_b, households=households, confidence=confidence, poll_weight=w)
+    c = (gap / z) ** 2 * (households - 1) / (w**2 * (sd_a**2 + sd_b**2))
+    return Worked(
+        quantities_zh=(f"真实差距 {num(gap, 3)}分，σa = {num(sd_a, 3)}，σb = {num(sd_b, 3)}，w = {num(w, 2)}，"
+                       f"z = {num(z, 3)}，N = {households}户",),
+        steps_zh=(f"c = ({num(gap, 3)}÷{num(z, 3)})² × ({households} − 1) ÷ ({num(w, 2)}² × ({num(sd_a, 3)}² + "
+                  f"{num(sd_b, 3)}²)) = {num(c, 4)}",
+                  f"n ≥ {households} ÷ (1 + {num(c, 4)}) = {num(households / (1 + c), 2)} → 至少{n}户"))
 
 
 discussion(
