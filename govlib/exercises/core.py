@@ -119,6 +119,11 @@ class Exercise:
     prompt_values : tuple of (str, tuple of (value, str))
         Words the prompt shows for a parameter's values (``vote_reading``:
         ``inclusive`` -> ``含本数``), so no code value reaches the page.
+    points : float
+        What the exercise is worth in the gradebook (default 1); scored by
+        :mod:`govlib.grading.points`.
+    part_credit : float
+        Share of *points* (0 to 1) a rounding near-miss earns (default 0).
     """
 
     id: str
@@ -145,6 +150,8 @@ class Exercise:
     uses: tuple[str, ...] = ()
     needs_notebook: bool = False
     prompt_values: tuple[tuple[str, tuple[tuple[Any, str], ...]], ...] = ()
+    points: float = 1.0
+    part_credit: float = 0.0
 
     @property
     def number(self) -> int:
@@ -306,7 +313,8 @@ def exercise(id: str, *, lesson: str, variable: str, kind: Kind, answer: AnswerT
              prompt_zh: str, hint_zh: str = "", tol: float = 0.05, choices=(), params=(),
              unit: str = "", rtol: float = 0.0, synonyms=(), accept=None, decimals: int | None = None,
              decimals_shown: int | None = None, neighbours: int = 0, format_zh: str = "",
-             show_choices: bool = False, uses=(), needs_notebook: bool = False, prompt_values=None):
+             show_choices: bool = False, uses=(), needs_notebook: bool = False, prompt_values=None,
+             points: float = 1.0, part_credit: float = 0.0):
     """Decorator registering a function that computes an exercise's expected answer.
 
     The function receives the exercise's ``params`` as keyword arguments and
@@ -329,18 +337,19 @@ def exercise(id: str, *, lesson: str, variable: str, kind: Kind, answer: AnswerT
                           synonyms=_synonyms(synonyms), accept=accept, decimals=decimals,
                           decimals_shown=decimals_shown, neighbours=neighbours, format_zh=format_zh,
                           show_choices=show_choices, uses=tuple(uses), needs_notebook=needs_notebook,
-                          prompt_values=tuple((k, tuple(v.items())) for k, v in (prompt_values or {}).items())))
+                          prompt_values=tuple((k, tuple(v.items())) for k, v in (prompt_values or {}).items()),
+                          points=points, part_credit=part_credit))
         return fn
 
     return deco
 
 
 def discussion(id: str, *, lesson: str, variable: str, prompt_zh: str, rubric_zh, uses=(),
-               needs_notebook: bool = False) -> Exercise:
+               needs_notebook: bool = False, points: float = 1.0) -> Exercise:
     """Register an open discussion question (not auto-graded) with its rubric."""
     return register(Exercise(id=id, lesson=lesson, variable=variable, kind="discuss",
                              answer="discussion", prompt_zh=prompt_zh, rubric_zh=tuple(rubric_zh),
-                             uses=tuple(uses), needs_notebook=needs_notebook))
+                             uses=tuple(uses), needs_notebook=needs_notebook, points=points))
 
 
 def _extra_banks() -> list[str]:
