@@ -8,7 +8,7 @@ import typer
 
 from govlib import __version__, paths
 from govlib.publish.cli import build
-from govlib.grading.cli import grade
+from govlib.grading.cli import collect, grade, key
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="govlib: build and check the 党建引领社区治理 course.")
@@ -16,6 +16,8 @@ data_app = typer.Typer(no_args_is_help=True, help="Check the register of publish
 app.add_typer(data_app, name="data")
 app.command("build")(build)
 app.command("grade")(grade)
+app.command("collect")(collect)
+app.command("key")(key)
 
 
 def _version(flag: bool) -> None:
@@ -35,7 +37,8 @@ def student(lesson: str = typer.Argument(None, help="课程编号，如 quanzhou
             set_name: str = typer.Option("default", "--set", help="参数集名称（默认 default）。"),
             folder: Path = typer.Option(Path("."), "--dir", help="写到哪个文件夹（默认当前文件夹）。"),
             all_lessons: bool = typer.Option(False, "--all", help="领取全部课程（各课的 default 参数集）。"),
-            overwrite: bool = typer.Option(False, "--overwrite", help="覆盖已有的同名笔记本。")) -> None:
+            overwrite: bool = typer.Option(False, "--overwrite", help="覆盖已有的同名笔记本。"),
+            student_name: str = typer.Option(None, "--student", help="学生名：写入这名学生的专属数字（需要课程密钥）。")) -> None:
     """领取一课的学生笔记本：写入当前文件夹（或 --dir），连同笔记本提到的课程文件。"""
     from govlib.errors import GovlibError
     from govlib.student import lesson_choices, write_student
@@ -46,7 +49,7 @@ def student(lesson: str = typer.Argument(None, help="课程编号，如 quanzhou
             typer.echo(f"错误：请给出一个课程编号，或用 --all 领取全部课程（二者选一）。可选的课：{choices}", err=True)
             raise typer.Exit(2)
         jobs = [(les, "default") for les in lesson_choices()] if all_lessons else [(lesson, set_name)]
-        outs = [write_student(les, s, folder, overwrite=overwrite) for les, s in jobs]
+        outs = [write_student(les, s, folder, overwrite=overwrite, student=student_name) for les, s in jobs]
     except GovlibError as exc:
         typer.echo(f"错误：{exc}", err=True)
         raise typer.Exit(2)

@@ -107,7 +107,7 @@ def _choices_text(choices: dict[str, list[str]]) -> str:
 
 
 def write_student(lesson: str, set_name: str = "default", folder: str | Path = ".", *,
-                  overwrite: bool = False) -> Handout:
+                  overwrite: bool = False, student: str | None = None) -> Handout:
     """Write *lesson*'s student notebook for *set_name* into *folder*.
 
     Parameters
@@ -121,6 +121,9 @@ def write_student(lesson: str, set_name: str = "default", folder: str | Path = "
     overwrite : bool
         Replace an existing notebook of the same name.  Without it an existing
         file (a student's work) is never overwritten.
+    student : str, optional
+        Write this student's own variant
+        (:func:`govlib.grading.variants.variant_notebook`; needs the course key).
 
     Returns
     -------
@@ -147,7 +150,16 @@ def write_student(lesson: str, set_name: str = "default", folder: str | Path = "
     if target.exists() and not overwrite:
         raise StudentError(f"{target} 已存在，为免覆盖你的作答，没有改写。要重新领取，请先改名或删除该文件，"
                            "或加 --overwrite。")
-    nb = _student_notebook(lesson, set_name)
+    if student:
+        from govlib.errors import ParameterError
+        from govlib.grading.variants import variant_notebook
+
+        try:
+            nb = variant_notebook(lesson, student, set_name=set_name)
+        except ParameterError as exc:
+            raise StudentError(str(exc)) from None
+    else:
+        nb = _student_notebook(lesson, set_name)
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write(target, (nbformat.writes(nb) + "\n").encode("utf-8"))
     out = Handout(notebook=target)
