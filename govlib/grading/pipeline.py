@@ -196,7 +196,7 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
              if handout.values else f"评分参数：{handout.origin}"]
     notes += handout.notes
     if handout_for is not None:
-        notes.append("本课每名学生的数字不同：每份作业按文件名对应学生的专属数字评分（由课程密钥重新算出，"
+        notes.append(f"本课每名学生的数字不同（{'、'.join(_varying(lesson, set_name, syllabus))}）：每份作业按文件名对应学生的专属数字评分（由课程密钥重新算出，"
                      "不读取笔记本中的数字）；下文题目中的数字是统一发放版的")
     if not sandbox:
         notes.append("警告：本次评分没有使用沙箱（--unsafe-no-sandbox），学生代码以评分者的权限运行")
@@ -221,7 +221,7 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
         notes += sheet.notes
         tots = totals(subs, rows, exercises, sheet.scores)
         paths = write_reports(out_dir, lesson=lesson, exercises=shown, subs=subs, rows=rows, stats=stats,
-                              notes=notes, title=title)
+                              notes=notes, title=title, totals=tots)
         paths["manual"] = Path(manual) if manual else out_dir / "manual.csv"
         paths["gradebook_csv"] = atomic_write(out_dir / "gradebook.csv", gradebook_csv(tots, exercises))
         paths["gradebook"] = write_gradebook_xlsx(out_dir / "gradebook.xlsx", tots, exercises, lesson=lesson,
@@ -246,6 +246,13 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
         notes += more
     return Outcome(lesson, out_dir, subs, rows, stats, notes, paths, interrupted, handout, sandbox,
                    totals=tots, manual=sheet, feedback=pages, released=released)
+
+
+def _varying(lesson: str, set_name: str, syllabus) -> list[str]:
+    from govlib.syllabus import load_syllabus
+
+    les = load_syllabus(syllabus, check_notebooks=False).lesson(lesson)
+    return [k for k in les.variants if k not in (les.params.get(set_name) or {})]
 
 
 def _variants(lesson: str, handout, set_name: str, syllabus, key):

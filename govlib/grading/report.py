@@ -9,7 +9,7 @@ and then renamed, so a reader never sees half a file):
 ``files.csv``
     one row per file: student, file, status, lesson, score, problems;
 ``summary.html``
-    the class summary: a per-question success-rate chart (embedded PNG, CJK
+    the class summary (template ``grading/summary.html.j2``, autoescaped): a per-question success-rate chart (embedded PNG, CJK
     font), a table per question and per student, the per-file problems and
     the discussion rubrics.  No external resources; all text is escaped;
 ``rubric.md``
@@ -130,8 +130,12 @@ def success_chart(stats: list[QuestionStat], *, title: str = "") -> bytes:
 
 
 def summary_html(*, lesson: str, exercises, subs, rows: list[Row], stats: list[QuestionStat],
-                 notes: list[str], chart_png: bytes | None, title: str = "") -> str:
-    """The class summary page (self-contained HTML, template ``grading/summary.html.j2``, autoescaped)."""
+                 notes: list[str], chart_png: bytes | None, title: str = "", totals=None) -> str:
+    """The class summary page (self-contained HTML, template ``grading/summary.html.j2``, autoescaped).
+
+    *totals* (:class:`govlib.grading.points.StudentTotal` list) adds each
+    student's points out of the maximum.
+    """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from govlib import paths
@@ -141,6 +145,8 @@ def summary_html(*, lesson: str, exercises, subs, rows: list[Row], stats: list[Q
     by_file: dict[str, dict[str, Row]] = {}
     for r in rows:
         by_file.setdefault(r.file, {})[r.exercise] = r
+    points = {t.file: (f"{t.total:g}/{t.max_points:g}" + ("（待人工评分）" if t.pending else "") if t.ran else "—")
+              for t in totals or []}
     totals = student_totals(rows)
     sym = {1: ("✓", "ok"), 0: ("✗", "no"), None: ("—", "na")}
     students = []
@@ -153,7 +159,8 @@ def summary_html(*, lesson: str, exercises, subs, rows: list[Row], stats: list[Q
                           "tip": f"{ROW_STATUS_ZH.get(r.status, r.status)}：{r.answer}" if r else ""})
         c, n = totals.get(s.file, (0, 0))
         students.append({"student": s.student, "file": s.file, "ran": s.ran, "cells": cells,
-                         "status_zh": STATUS_ZH.get(s.status, s.status), "score": f"{c}/{n}" if n else "—"})
+                         "status_zh": STATUS_ZH.get(s.status, s.status), "score": f"{c}/{n}" if n else "—",
+                         "points": points.get(s.file, "—")})
     bad = [{"file": s.file, "student": s.student, "status_zh": STATUS_ZH.get(s.status, s.status),
             "problems": list(s.problems)} for s in subs if s.problems]
     discussion = [{"id": e.id, "prompt": e.prompt_zh, "rubric": list(e.rubric_zh),
@@ -214,7 +221,7 @@ def rubric_md(*, lesson: str, exercises, rows: list[Row]) -> str:
 
 
 def write_reports(out: str | Path, *, lesson: str, exercises, subs, rows: list[Row],
-                  stats: list[QuestionStat], notes: list[str], title: str = "") -> dict[str, Path]:
+                  stats: list[QuestionStat], notes: list[str], title: str = "", totals=None) -> dict[str, Path]:
     """Write every output file into *out* (created if needed).
 
     Returns
@@ -235,5 +242,5 @@ def write_reports(out: str | Path, *, lesson: str, exercises, subs, rows: list[R
         chart = None
     paths["summary"] = atomic_write(out / "summary.html", summary_html(
         lesson=lesson, exercises=exercises, subs=subs, rows=rows, stats=stats, notes=notes,
-        chart_png=chart, title=title))
+        chart_png=chart, title=title, totals=totals))
     return paths
