@@ -67,6 +67,11 @@ class FeedbackPage:
     problems: list[str]
     variant: list[dict] = field(default_factory=list)
     fingerprint: str = ""
+    base: str = ""
+
+    def __post_init__(self):
+        if not self.base:
+            self.base = feedback_name(self.file)
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f/\\]")
@@ -102,6 +107,7 @@ def build_pages(subs, rows, totals, exercises_for, manual=None, variants=None) -
     by = {(r.file, r.exercise): r for r in rows}
     tot = {t.file: t for t in totals}
     pages = []
+    used: set[str] = set()
     for s in subs:
         t = tot.get(s.file)
         if t is None:
@@ -126,9 +132,13 @@ def build_pages(subs, rows, totals, exercises_for, manual=None, variants=None) -
         var = variants(s.student) if variants is not None else None
         vrows = [{"name": k, "label": var.labels.get(k, ""), "value": v} for k, v in var.values.items()] \
             if var is not None and var.values else []
+        base = feedback_name(s.file)
+        if base.casefold() in used:  # Zoe.txt beside zoe.ipynb: keep the suffix to tell them apart
+            base = feedback_name(s.file.replace(".", "_")) + "_"
+        used.add(base.casefold())
         pages.append(FeedbackPage(s.student, s.file, STATUS_ZH.get(s.status, s.status), s.ran, _fmt(t.total),
                                   _fmt(t.max_points), t.percent, s.late, list(t.pending), items, list(s.problems),
-                                  vrows, var.fingerprint if var is not None else ""))
+                                  vrows, var.fingerprint if var is not None else "", base))
     return pages
 
 
@@ -213,7 +223,7 @@ def write_feedback(out: Path, pages: list[FeedbackPage], *, title: str, submissi
     folder = Path(out) / "feedback"
     folder.mkdir(parents=True, exist_ok=True)
     for page in pages:
-        base = feedback_name(page.file)
+        base = page.base
         atomic_write(folder / f"{base}.html", render_page(page, title=title))
         if not page.ran:
             continue
@@ -255,7 +265,7 @@ def release(feedback: Path, dest: Path, *, lesson: str, pages: list[FeedbackPage
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     for page in pages:
-        base = feedback_name(page.file)
+        base = page.base
         home = dest / base
         box = home / "反馈"
         bad = None

@@ -342,6 +342,19 @@ def test_collect_builds_the_submissions_folder_from_hub_homes(tmp_path):
     assert bad.exit_code == 2 and "ISO" in bad.output
 
 
+def test_grade_command_checks_the_new_options(demo, tmp_path):
+    from typer.testing import CliRunner
+
+    from govlib.cli import app
+
+    (tmp_path / "returned").mkdir()
+    res = CliRunner().invoke(app, ["grade", str(tmp_path / "returned"), "--lesson", "demo", "--syllabus", str(SYLLABUS),
+                                   "--deadline", "明天"])
+    assert res.exit_code == 2 and "--deadline" in res.output and "ISO" in res.output
+    res = CliRunner().invoke(app, ["grade", "--help"])
+    assert "--release" in res.output and "--manual" in res.output
+
+
 # ----------------------------------------------------------------------------
 # the Done-when test: a class of variant notebooks, graded three times
 # ----------------------------------------------------------------------------
@@ -425,9 +438,14 @@ def test_a_class_of_variant_notebooks(demo, monkeypatch, tmp_path):
         w = csv.DictWriter(fh, fieldnames=manual.MANUAL_COLS)
         w.writeheader()
         w.writerows(recs)
+    from datetime import datetime, timezone
+
     for run in (2, 3):
+        # run 3: a deadline before the files were written marks every file late
         res = grade_folder(sub, "demo", out=out, jobs=2, timeout=20, syllabus=VSYL,
-                           release=tmp_path / "homes" if run == 3 else None)
+                           release=tmp_path / "homes" if run == 3 else None,
+                           deadline=datetime(2000, 1, 1, tzinfo=timezone.utc) if run == 3 else None)
+        assert all(t.late == (run == 3) for t in res.totals), run
         tot = {t.student: t for t in res.totals}
         assert (tot["anna"].total, tot["ben"].total, tot["chen"].total, tot["dong"].total) == (7.5, 4.0, 0.0, 7.0), run
         assert tot["chen"].pending == ["demo-6"] and tot["anna"].pending == []
@@ -443,7 +461,8 @@ def test_a_class_of_variant_notebooks(demo, monkeypatch, tmp_path):
     assert head[:3] == ["学生", "文件", "状态"] and "练习2（2分）" in head and "练习6（讨论）（2分）" in head
     table = {r[0]: dict(zip(head, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
     assert {s: table[s]["总分"] for s in table} == {"anna": 7.5, "ben": 4, "chen": 0, "dong": 7}
-    assert table["anna"]["满分"] == 8 and table["anna"]["得分率（%）"] == 93.8
+    assert table["anna"]["满分"] == 8 and table["anna"]["得分率（%）"] == 93.8 and table["anna"]["迟交"] == "是"
+    assert table["chen"]["待人工评分"] == "demo-6" and table["chen"]["练习6（讨论）（2分）"] is None
     with open(res.paths["gradebook_csv"], encoding="utf-8-sig", newline="") as fh:
         wide = {r["学生"]: r for r in csv.DictReader(fh)}
     assert wide["anna"]["总分"] == "7.5" and wide["dong"]["练习5（1分）"] == "0"
