@@ -180,6 +180,9 @@ def parameter_edits(nb, handout, spec: Spec) -> list[str]:
                 else:
                     out.append(f"笔记本元数据中没有参数 {k}（即默认值 {_lit(got)}），发放版为 {_lit(want)}：按发放版评分")
         who = meta.get("student")
+        if getattr(handout, "student", "") and not (isinstance(who, str) and who.strip()):
+            out.append(f"这份笔记本不是按学生名生成的专属笔记本（元数据中没有学生名）：按文件名 {_lit(handout.student)} "
+                       "的专属数字评分，下面列出的参数差异由此而来")
         if getattr(handout, "student", "") and isinstance(who, str) and who.strip():
             from govlib.grading.variants import student_key
 

@@ -192,7 +192,12 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
     _check_writable(out_dir)
     spec = Spec.from_exercises(lesson, exercises, param_names=sorted(handout.values))
     handout_for, variant_of = _variants(lesson, handout, set_name, syllabus, key)
-    notes = [f"评分参数来自{handout.origin}：" + "，".join(f"{k}={v!r}" for k, v in handout.values.items())
+    no_key = handout_for is None and bool(_varying(lesson, set_name, syllabus, quiet=True))
+    notes: list[str] = []
+    if no_key:
+        notes.append("本课在课程大纲中声明了每名学生的专属数字，但没有设置课程密钥（GOVLIB_COURSE_KEY 或 "
+                     "~/.config/govlib/course-key）：全部按统一发放版评分。如果发给学生的是专属笔记本，请设置密钥后重新评分")
+    notes[:0] = [f"评分参数来自{handout.origin}：" + "，".join(f"{k}={v!r}" for k, v in handout.values.items())
              if handout.values else f"评分参数：{handout.origin}"]
     notes += handout.notes
     if handout_for is not None:
@@ -248,10 +253,15 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
                    totals=tots, manual=sheet, feedback=pages, released=released)
 
 
-def _varying(lesson: str, set_name: str, syllabus) -> list[str]:
+def _varying(lesson: str, set_name: str, syllabus, quiet: bool = False) -> list[str]:
     from govlib.syllabus import load_syllabus
 
-    les = load_syllabus(syllabus, check_notebooks=False).lesson(lesson)
+    try:
+        les = load_syllabus(syllabus, check_notebooks=False).lesson(lesson)
+    except Exception:  # noqa: BLE001 - no syllabus entry: nothing varies
+        if quiet:
+            return []
+        raise
     return [k for k in les.variants if k not in (les.params.get(set_name) or {})]
 
 
@@ -270,7 +280,9 @@ def _variants(lesson: str, handout, set_name: str, syllabus, key):
     if key is None:
         from govlib.grading.variants import course_key
 
-        key = course_key()
+        key = course_key(required=False)
+        if key is None:  # the instructor has not opted in: everybody is graded with the common handout
+            return None, None
     cache: dict = {}
 
     def variant_of(student: str):

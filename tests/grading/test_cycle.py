@@ -355,6 +355,19 @@ def test_grade_command_checks_the_new_options(demo, tmp_path):
     assert "--release" in res.output and "--manual" in res.output
 
 
+def test_without_a_course_key_a_variant_lesson_grades_as_before(demo, monkeypatch, tmp_path):
+    from govlib.grading import grade_folder
+
+    monkeypatch.delenv(variants.KEY_ENV, raising=False)
+    monkeypatch.setenv(variants.KEY_FILE_ENV, str(tmp_path / "no-key"))
+    sub = tmp_path / "returned"
+    sub.mkdir()
+    (sub / "anna.ipynb").write_text("", encoding="utf-8")  # empty: nothing runs
+    res = grade_folder(sub, "demo", jobs=1, timeout=5, syllabus=VSYL)
+    assert res.notes[0] == "评分参数来自课程大纲参数集 default：n_households=1000"
+    assert any("没有设置课程密钥" in n and "统一发放版" in n for n in res.notes)
+
+
 # ----------------------------------------------------------------------------
 # the Done-when test: a class of variant notebooks, graded three times
 # ----------------------------------------------------------------------------
