@@ -25,6 +25,12 @@ def _pts(x: float) -> str:
     return f"{x:g}"
 
 
+def _width(v) -> float:
+    """Display width of a cell in spreadsheet character units (a CJK character counts two)."""
+    text = "" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+    return sum(2 if ord(ch) > 0x2E80 else 1.1 for ch in text)
+
+
 def header(exercises) -> list[str]:
     """The gradebook's column titles (Chinese)."""
     ex_cols = [f"练习{e.number}{'（讨论）' if not e.graded else ''}（{_pts(float(e.points))}分）" for e in exercises]
@@ -85,8 +91,11 @@ def write_gradebook_xlsx(path: str | Path, totals, exercises, *, lesson: str, ti
             if isinstance(c.value, str):
                 c.data_type = "s"  # text stays text, whatever it starts with
     ws.freeze_panes = "C2"
-    for i, name in enumerate(head, 1):
-        ws.column_dimensions[get_column_letter(i)].width = max(8, min(30, 2 * len(name) + 2))
+    for i, col in enumerate(ws.iter_cols(values_only=True), 1):
+        ws.column_dimensions[get_column_letter(i)].width = max(8, min(40, max(_width(v) for v in col) + 2))
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     qs = wb.create_sheet("题目")
     qs.append(["编号", "题号", "类型", "分值", "部分分（舍入差异）", "题目"])
     for c in qs[1]:
