@@ -8,7 +8,7 @@ import typer
 
 from govlib import __version__, paths
 from govlib.cli_zh import ZhCommand, ZhGroup, install
-from govlib.grading.cli import grade
+from govlib.grading.cli import collect, grade, key
 from govlib.publish.cli import build
 
 install()
@@ -19,6 +19,8 @@ data_app = typer.Typer(cls=ZhGroup, no_args_is_help=True, help="检查数字登�
 app.add_typer(data_app, name="data")
 app.command("build", cls=ZhCommand)(build)
 app.command("grade", cls=ZhCommand)(grade)
+app.command("collect", cls=ZhCommand)(collect)
+app.command("key", cls=ZhCommand)(key)
 
 
 def _version(flag: bool) -> None:
@@ -52,7 +54,8 @@ def student(lesson: str = typer.Argument(None, show_default=False, metavar="课"
             all_lessons: bool = typer.Option(False, "--all", help="领取全部课程（各课的 default 参数集）；"
                                              "可以重复运行：只补上缺少的笔记本，已有的一个也不动。"),
             overwrite: bool = typer.Option(False, "--overwrite", help="重新领取已有的笔记本：旧文件先改名保存"
-                                           "（“课程编号.旧-日期时间.ipynb”），不会丢失作答。")) -> None:
+                                           "（“课程编号.旧-日期时间.ipynb”），不会丢失作答。"),
+            student_name: str = typer.Option(None, "--student", help="学生名：写入这名学生的专属数字（需要课程密钥）。")) -> None:
     """领取学生笔记本：写进当前文件夹（或 --dir 指定的文件夹），连同笔记本里提到的只读参考文件。
 
     不带参数运行 govlib student --help 可看到全部选项；不知道课程编号时，随便写一个，
@@ -79,7 +82,8 @@ def student(lesson: str = typer.Argument(None, show_default=False, metavar="课"
                 typer.echo(note)
             jobs = [(les, set_name)]
         for les, s in jobs:
-            out = write_student(les, s, folder, overwrite=overwrite, keep_existing=all_lessons and not overwrite)
+            out = write_student(les, s, folder, overwrite=overwrite, keep_existing=all_lessons and not overwrite,
+                                student=student_name)
             typer.echo(out.summary_zh(lesson_label(les)))
     except GovlibError as exc:
         typer.echo(f"错误：{exc}", err=True)

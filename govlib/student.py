@@ -220,7 +220,8 @@ def _why(exc: OSError) -> str:
 
 
 def write_student(lesson: str, set_name: str = "default", folder: str | Path = ".", *,
-                  overwrite: bool = False, keep_existing: bool = False) -> Handout:
+                  overwrite: bool = False, keep_existing: bool = False,
+                  student: str | None = None) -> Handout:
     """Write *lesson*'s student notebook for *set_name* into *folder*.
 
     Parameters
@@ -240,6 +241,9 @@ def write_student(lesson: str, set_name: str = "default", folder: str | Path = "
         An existing notebook is left as it is and reported (``status``
         ``kept``) instead of raising: what ``govlib student --all`` does, so it
         can be run again to restore deleted lessons.
+    student : str, optional
+        Write this student's own variant
+        (:func:`govlib.grading.variants.variant_notebook`; needs the course key).
 
     Returns
     -------
@@ -273,7 +277,16 @@ def write_student(lesson: str, set_name: str = "default", folder: str | Path = "
             return Handout(notebook=target, status="kept")
         raise StudentError(f"{target} 已存在，为免覆盖你的作答，没有改写。要重新领取，请先改名或删除该文件，"
                            "或加 --overwrite（旧文件会改名保存）。")
-    nb = _student_notebook(lesson, set_name)
+    if student:
+        from govlib.errors import ParameterError
+        from govlib.grading.variants import variant_notebook
+
+        try:
+            nb = variant_notebook(lesson, student, set_name=set_name)
+        except ParameterError as exc:
+            raise StudentError(str(exc)) from None
+    else:
+        nb = _student_notebook(lesson, set_name)
     out = Handout(notebook=target, status="replaced" if exists else "written")
     try:
         if exists:

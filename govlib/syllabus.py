@@ -42,7 +42,41 @@ from govlib import paths
 from govlib.errors import DataError, Problem, display_path
 from govlib.schemas import SLUG
 
-__all__ = ["Lesson", "Syllabus", "load_syllabus", "lessons_frame", "lessons_table", "SLUG"]
+__all__ = ["Lesson", "VariantRange", "Syllabus", "load_syllabus", "lessons_frame", "lessons_table", "SLUG"]
+
+class VariantRange(BaseModel):
+    """How one parameter varies per student (``variants:`` of a lesson).
+
+    Either a numeric range ``{low, high, step}`` (every value
+    ``low + k * step`` up to ``high``) or ``{choices: [...]}``.  Only a
+    lesson's own assumptions and exercise data may vary, never a published
+    figure; the declared range must lie inside the parameter's declared range
+    (checked by :func:`govlib.grading.variants.check_variants`).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    choices: list[bool | int | float | str] | None = None
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if self.choices is not None:
+            if self.low is not None or self.high is not None or self.step is not None:
+                raise ValueError("give either choices or low/high/step, not both")
+            if len(self.choices) < 2:
+                raise ValueError("choices needs at least two values")
+            return self
+        if self.low is None or self.high is None:
+            raise ValueError("a varying parameter needs low and high (or choices)")
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        if self.step is not None and not self.step > 0:
+            raise ValueError(f"step must be positive, got {self.step}")
+        return self
+
 
 class Lesson(BaseModel):
     """One lesson of the syllabus.
@@ -72,6 +106,14 @@ class Lesson(BaseModel):
         every text must be non-blank Chinese.  The course's own syllabus gives
         one for every set (checked by the tests).  Read it with
         :meth:`description`.
+    variants : dict
+        Parameter -> :class:`VariantRange`: the parameters that differ per
+        student (``govlib student LESSON --student NAME``), drawn from the
+        course key (:mod:`govlib.grading.variants`).  Empty: every student
+        gets the same values.
+    variants_note_zh : str
+        One Chinese sentence shown to the student beside their numbers: why
+        these values may differ and that no published figure does.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -84,6 +126,16 @@ class Lesson(BaseModel):
     params: dict[str, Any]
     depends: list[StrictStr] = Field(default_factory=list)
     descriptions_zh: dict[str, StrictStr] = Field(default_factory=dict)
+    variants: dict[str, VariantRange] = Field(default_factory=dict)
+    variants_note_zh: StrictStr = ""
+
+    @field_validator("variants")
+    @classmethod
+    def _variant_names(cls, v: dict) -> dict:
+        for key in v:
+            if not isinstance(key, str) or not key.isidentifier():
+                raise ValueError(f"variants: {key!r} is not a parameter name")
+        return v
 
     @field_validator("title_zh")
     @classmethod

@@ -231,7 +231,7 @@ def test_score_submission_statuses(demo):
     assert got == [("demo-1", 1, "correct"), ("demo-2", 1, "correct"), ("demo-3", 0, "unanswered"),
                    ("demo-4", 0, "unsupported"), ("demo-5", 0, "missing"), ("demo-6", None, "discussion")]
     assert rows[1].params == '{"households": 1000}' and rows[5].answer == "我的看法"
-    assert rows[0].answer == "'41.1%'"
+    assert rows[0].answer == "41.1%"  # the answer as the student wrote it, not a Python repr
 
 
 def test_score_uses_only_the_handout_parameters(demo):
@@ -351,7 +351,7 @@ def test_reports_escape_text_and_need_nothing_outside(demo, tmp_path):
         recs = list(csv.DictReader(fh))
     assert list(recs[0]) == ["student", "file", "exercise", "kind", "answer", "correct", "status", "status_zh",
                              "message", "params"]
-    assert len(recs) == 12 and recs[0]["answer"] == repr(evil) and recs[0]["correct"] == "0"
+    assert len(recs) == 12 and recs[0]["answer"] == evil and recs[0]["correct"] == "0"
     assert recs[-1]["correct"] == "" and recs[-1]["status"] == "broken"
     md = paths["rubric"].read_text(encoding="utf-8")
     assert "1. 指出网格规模与人力成本之间的权衡" in md and evil not in md and "&lt;script&gt;" in md

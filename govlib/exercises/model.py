@@ -94,6 +94,11 @@ class Exercise:
     key_note_zh : str
         For the answer key (instructor only): why the accepted values are what
         they are, e.g. why a value between two accepted ones is not accepted.
+    points : float
+        What the exercise is worth in the gradebook (default 1); scored by
+        :mod:`govlib.grading.points`.
+    part_credit : float
+        Share of *points* (0 to 1) a rounding near-miss earns (default 0).
     """
 
     id: str
@@ -121,6 +126,8 @@ class Exercise:
     needs_notebook: bool = False
     prompt_values: tuple[tuple[str, tuple[tuple[Any, str], ...]], ...] = ()
     key_note_zh: str = ""
+    points: float = 1.0
+    part_credit: float = 0.0
 
     @property
     def number(self) -> int:

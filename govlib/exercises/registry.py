@@ -96,7 +96,7 @@ def exercise(id: str, *, lesson: str, variable: str, kind: Kind, answer: AnswerT
              unit: str = "", rtol: float = 0.0, synonyms=(), accept=None, decimals: int | None = None,
              decimals_shown: int | None = None, neighbours: int = 0, format_zh: str = "",
              show_choices: bool = False, uses=(), needs_notebook: bool = False, prompt_values=None,
-             key_note_zh: str = ""):
+             key_note_zh: str = "", points: float = 1.0, part_credit: float = 0.0):
     """Decorator registering a function that computes an exercise's expected answer.
 
     The function receives the exercise's ``params`` as keyword arguments and
@@ -120,18 +120,18 @@ def exercise(id: str, *, lesson: str, variable: str, kind: Kind, answer: AnswerT
                           decimals_shown=decimals_shown, neighbours=neighbours, format_zh=format_zh,
                           show_choices=show_choices, uses=tuple(uses), needs_notebook=needs_notebook,
                           prompt_values=tuple((k, tuple(v.items())) for k, v in (prompt_values or {}).items()),
-                          key_note_zh=key_note_zh))
+                          key_note_zh=key_note_zh, points=points, part_credit=part_credit))
         return fn
 
     return deco
 
 
 def discussion(id: str, *, lesson: str, variable: str, prompt_zh: str, rubric_zh, uses=(),
-               needs_notebook: bool = False) -> Exercise:
+               needs_notebook: bool = False, points: float = 1.0) -> Exercise:
     """Register an open discussion question (not auto-graded) with its rubric."""
     return register(Exercise(id=id, lesson=lesson, variable=variable, kind="discuss",
                              answer="discussion", prompt_zh=prompt_zh, rubric_zh=tuple(rubric_zh),
-                             uses=tuple(uses), needs_notebook=needs_notebook))
+                             uses=tuple(uses), needs_notebook=needs_notebook, points=points))
 
 
 def _extra_banks() -> list[str]:

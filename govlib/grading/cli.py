@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-__all__ = ["grade"]
+__all__ = ["grade", "collect", "key"]
 
 
 def _seconds(value: float) -> float:
@@ -43,8 +43,14 @@ def grade(submissions: Path = typer.Argument(..., metavar="作业文件夹", hel
                                         help="课程大纲文件。"),
           unsafe_no_sandbox: bool = typer.Option(False, "--unsafe-no-sandbox",
                                                  help="危险：不经 bubblewrap 沙箱、以你自己的权限"
-                                                      "运行学生的代码。")) -> None:
-    """给交回的学生笔记本评分，写出 scores.csv、files.csv、summary.html、rubric.md。
+                                                      "运行学生的代码。"),
+          deadline: str = typer.Option(None, "--deadline", help="截止时间（ISO 格式，如 2026-12-07T18:00）："
+                                       "修改时间晚于它的作业在成绩册中标为迟交。"),
+          manual: Path = typer.Option(None, "--manual", show_default="输出文件夹中的 manual.csv",
+                                      help="讨论题人工评分表（CSV）；教师填写的分数在下次评分时并入，永不覆盖。"),
+          release: Path = typer.Option(None, "--release", help="把每名学生的反馈页和批注笔记本发回到此文件夹下的"
+                                       "“学生名/反馈/”中（可直接用 JupyterHub 的家目录文件夹）。")) -> None:
+    """给交回的学生笔记本评分，写出 scores.csv、files.csv、summary.html、rubric.md、成绩册和每人的反馈。
 
     每个笔记本在各自的 bubblewrap 沙箱里运行；答案取自其中的 ans_… 变量，
     由 govlib 按发放时的参数评分，从不采用学生笔记本里的数值。文件夹中的每一项
@@ -52,6 +58,7 @@ def grade(submissions: Path = typer.Argument(..., metavar="作业文件夹", hel
     """
     from govlib.errors import ParameterError
     from govlib.grading.collect import STATUS_ZH
+    from govlib.grading.hub import parse_deadline
     from govlib.grading.pipeline import grade_folder
 
     def done(sub) -> None:
@@ -62,7 +69,8 @@ def grade(submissions: Path = typer.Argument(..., metavar="作业文件夹", hel
     typer.echo(f"评分 {submissions}（课程 {lesson}，参数集 {set_name}）……")
     try:
         res = grade_folder(submissions, lesson, out=out, jobs=jobs, timeout=timeout, on_done=done,
-                           set_name=set_name, syllabus=syllabus, build=build, sandbox=not unsafe_no_sandbox)
+                           set_name=set_name, syllabus=syllabus, build=build, sandbox=not unsafe_no_sandbox,
+                           deadline=parse_deadline(deadline), manual=manual, release=release)
     except ParameterError as exc:
         typer.echo(f"错误：{exc}", err=True)
         raise typer.Exit(2)
@@ -74,6 +82,50 @@ def grade(submissions: Path = typer.Argument(..., metavar="作业文件夹", hel
         typer.echo(f"  {st.exercise}：{st.correct}/{st.graded} 正确（{rate}）")
     for name, path in res.paths.items():
         typer.echo(f"已写入 {path}")
+    pending = sum(len(t.pending) for t in res.totals)
+    if pending:
+        typer.echo(f"讨论题还有 {pending} 份待人工评分：在 {res.paths['manual']} 的 points 列填分后重新运行本命令")
+    if release is not None:
+        typer.echo(f"已把反馈发回 {len(res.released)} 个文件到 {release}")
     if res.interrupted:
         typer.echo("评分被中断：报告不完整。", err=True)
         raise typer.Exit(130)
+
+
+def collect(lesson: str = typer.Argument(..., help="课程编号，如 quanzhou-survey。"),
+            hub_dir: Path = typer.Option(..., "--hub-dir", help="JupyterHub 的家目录文件夹（每名学生一个子文件夹）；只读取，从不改动。"),
+            out: Path = typer.Option(None, "--out", "-o", show_default="当前文件夹下的 submissions-<课程编号>", help="收取到的作业文件夹。"),
+            deadline: str = typer.Option(None, "--deadline", help="截止时间（ISO 格式，如 2026-12-07T18:00）：晚于它修改的笔记本标为迟交。"),
+            set_name: str = typer.Option("default", "--set", help="发放的参数集（默认 default）。")) -> None:
+    """从 JupyterHub 各学生的家目录收取一课的笔记本，放进以学生命名的作业文件夹（保留修改时间，标出迟交）。"""
+    from govlib.errors import ParameterError
+    from govlib.grading.hub import COLLECT_STATUS_ZH, collect_hub, log_path, parse_deadline
+
+    dest = out if out is not None else Path(f"submissions-{lesson}")
+    try:
+        got = collect_hub(lesson, hub_dir, dest, set_name=set_name, deadline=parse_deadline(deadline))
+    except ParameterError as exc:
+        typer.echo(f"错误：{exc}", err=True)
+        raise typer.Exit(2)
+    for r in got:
+        typer.echo(f"  {r.student}：{COLLECT_STATUS_ZH[r.status]}")
+    n = sum(1 for r in got if r.dest is not None)
+    typer.echo(f"共 {len(got)} 个家目录，收取 {n} 份笔记本到 {dest}（迟交 {sum(r.late for r in got)} 份）；"
+               f"记录见 {log_path(dest)}")
+    typer.echo(f"下一步：govlib grade {dest} --lesson {lesson}" + (f" --deadline {deadline}" if deadline else ""))
+
+
+def key(lesson: str = typer.Argument(..., help="课程编号，如 quanzhou-survey。"),
+        student: list[str] = typer.Option(..., "--student", help="学生名（与作业文件名相同）；可重复给出多名学生。"),
+        set_name: str = typer.Option("default", "--set", help="发放的参数集（默认 default）。"),
+        syllabus: Path = typer.Option(None, "--syllabus", show_default="course/course.yml", help="课程大纲文件。")) -> None:
+    """教师用：给出某名学生这一课的专属数字和各题答案（按课程密钥算出，与评分所用完全一致）。"""
+    from govlib.errors import ParameterError
+    from govlib.grading.keys import student_key_text
+
+    try:
+        for name in student:
+            typer.echo(student_key_text(lesson, name, set_name=set_name, syllabus=syllabus))
+    except ParameterError as exc:
+        typer.echo(f"错误：{exc}", err=True)
+        raise typer.Exit(2)

@@ -112,6 +112,13 @@ class Submission:
         reported, never used for grading.
     seconds : float
         Wall time spent on the file.
+    answer_errors : dict
+        Answer variable -> why it is missing (Chinese): the cell that
+        assigns it raised (the cell named as JupyterLab shows it).
+    mtime : float or None
+        The file's modification time (seconds since the epoch).
+    late : bool
+        Handed in after the deadline (``--deadline``).
     """
 
     file: str
@@ -122,6 +129,9 @@ class Submission:
     answers: dict[str, dict] | None = None
     params: dict[str, dict] = field(default_factory=dict)
     seconds: float = 0.0
+    answer_errors: dict[str, str] = field(default_factory=dict)
+    mtime: float | None = None
+    late: bool = False
 
     @property
     def ran(self) -> bool:
@@ -152,10 +162,33 @@ def parameter_edits(nb, handout, spec: Spec) -> list[str]:
     if isinstance(meta, dict):
         mv = meta.get("values")
         if isinstance(mv, dict):
-            for k in sorted(set(mv) | set(values)):
-                if k in values and (k not in mv or mv[k] != values[k] or type(mv[k]) is not type(values[k])):
-                    out.append(f"笔记本元数据中的参数 {k} 被改为 {_lit(mv.get(k, '（删除）'))}"
-                               f"（发放版为 {_lit(values[k])}）：按发放版评分")
+            # the metadata holds only what the edition changes from the notebook's defaults ({} for the
+            # default set): a parameter absent from it means its default, never "deleted"
+            defaults = getattr(handout, "defaults", {}) or {}
+            for k in sorted(values):
+                want = values[k]
+                if k in mv:
+                    got = mv[k]
+                elif k in defaults:
+                    got = defaults[k]
+                else:
+                    continue
+                if got == want and type(got) is type(want):
+                    continue
+                if k in mv:
+                    out.append(f"笔记本元数据中的参数 {k} 被改为 {_lit(got)}（发放版为 {_lit(want)}）：按发放版评分")
+                else:
+                    out.append(f"笔记本元数据中没有参数 {k}（即默认值 {_lit(got)}），发放版为 {_lit(want)}：按发放版评分")
+        who = meta.get("student")
+        if getattr(handout, "student", "") and not (isinstance(who, str) and who.strip()):
+            out.append(f"这份笔记本不是按学生名生成的专属笔记本（元数据中没有学生名）：按文件名 {_lit(handout.student)} "
+                       "的专属数字评分，下面列出的参数差异由此而来")
+        if getattr(handout, "student", "") and isinstance(who, str) and who.strip():
+            from govlib.grading.variants import student_key
+
+            if student_key(who) != student_key(handout.student):
+                out.append(f"笔记本元数据写的学生是 {_lit(who)}，文件名是 {_lit(handout.student)}：按文件名这位学生的专属数字评分"
+                           "（可能是同学的笔记本改了名，请核实）")
         if meta.get("params") not in (None, handout.set_name) and values:
             out.append(f"笔记本元数据写的参数集是 {_lit(meta.get('params'))}，发放的是 {handout.set_name}：按发放版评分")
     seen = set()
@@ -179,6 +212,75 @@ def parameter_edits(nb, handout, spec: Spec) -> list[str]:
     return out[:20]
 
 
+_CODE_CELL = re.compile(r"第(\d+)个代码单元")
+
+
+def cell_labels(nb) -> list[str]:
+    """How each code cell is named in the reports, the way JupyterLab shows it (Chinese).
+
+    A cell the student ran is named by its execution count, the ``[12]``
+    JupyterLab prints beside it, with its position among all the cells
+    (Markdown included) counted from the top; a cell never run by its
+    position only.
+    """
+    out = []
+    for pos, cell in enumerate(nb.get("cells", []), 1):
+        if cell.get("cell_type") != "code":
+            continue
+        ec = cell.get("execution_count")
+        if isinstance(ec, int) and not isinstance(ec, bool):
+            out.append(f"单元格 [{ec}]（从上数第 {pos} 个单元格）")
+        else:
+            out.append(f"从上数第 {pos} 个单元格（未显示执行编号）")
+    return out
+
+
+def relabel(problems: list[str], labels: list[str]) -> list[str]:
+    """The kernel's problems with "第N个代码单元" (the N-th code cell) renamed by :func:`cell_labels`."""
+    def sub(m):
+        i = int(m.group(1)) - 1
+        return labels[i] if 0 <= i < len(labels) else m.group(0)
+    return [_CODE_CELL.sub(sub, p) for p in problems]
+
+
+def answer_cells(sources: list[str], variables) -> dict[str, int]:
+    """Answer variable -> index of the code cell that last assigns it at top level."""
+    import ast
+
+    names = set(variables)
+    out: dict[str, int] = {}
+    for i, src in enumerate(sources):
+        try:
+            tree = ast.parse(src)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            # IPython magics make a cell unparsable: fall back to a plain text search
+            for n in names:
+                if re.search(rf"^\s*{re.escape(n)}\s*=", src, re.M):
+                    out[n] = i
+            continue
+        for node in tree.body:
+            targets = node.targets if isinstance(node, ast.Assign) else \
+                [node.target] if isinstance(node, ast.AnnAssign) else []
+            for t in targets:
+                if isinstance(t, ast.Name) and t.id in names:
+                    out[t.id] = i
+    return out
+
+
+def _answer_errors(problems: list[str], sources: list[str], variables, labels: list[str]) -> dict[str, str]:
+    failed: dict[int, str] = {}
+    for p in problems:
+        m = re.match(r"第(\d+)个代码单元出错：(.*)$", p)
+        if m:
+            failed[int(m.group(1)) - 1] = m.group(2)
+    out = {}
+    for var, i in answer_cells(sources, variables).items():
+        if i in failed:
+            where = labels[i] if i < len(labels) else f"第{i + 1}个代码单元"
+            out[var] = f"给 {var} 赋值的{where}运行出错（{failed[i]}），没有得到答案"
+    return out
+
+
 def _runtime_edits(sub: Submission, handout) -> list[str]:
     out = []
     for name, enc in sub.params.items():
@@ -189,9 +291,11 @@ def _runtime_edits(sub: Submission, handout) -> list[str]:
 
 
 def collect_one(entry: Entry | str | Path, spec: Spec, timeout: float, *, runner, handout=None,
-                extract_timeout: float = EXTRACT_TIMEOUT) -> Submission:
+                extract_timeout: float = EXTRACT_TIMEOUT, handout_for=None) -> Submission:
     """Read, check and run one entry (the function each worker thread calls).
 
+    *handout_for*, when given, maps the student id to that student's own
+    handout (per-student variants); edits are reported against it.
     Never raises (apart from KeyboardInterrupt): an unexpected failure
     becomes status ``grader-error``.
     """
@@ -203,8 +307,14 @@ def collect_one(entry: Entry | str | Path, spec: Spec, timeout: float, *, runner
         sub.status = entry.kind
         sub.problems.append(entry.note)
         return sub
+    try:
+        sub.mtime = os.lstat(src).st_mtime
+    except OSError:
+        pass
     t0 = time.monotonic()
     try:
+        if handout_for is not None:
+            handout = handout_for(sub.student)
         _collect(src, sub, spec, timeout, extract_timeout, runner, handout)
     except Exception as exc:  # never lose the other files because of one
         sub.status = "grader-error"
@@ -248,7 +358,9 @@ def _collect(src: Path, sub: Submission, spec: Spec, timeout: float, extract_tim
     res = runner.run(sources, variables=sorted(set(spec.variables.values())), params=spec.param_names,
                      timeout=timeout, extract_timeout=extract_timeout, notebook_text=nbformat.writes(nb))
     sub.status = res["status"] if res["status"] in STATUS_ZH else "died"
-    sub.problems.extend(res["problems"])
+    labels = cell_labels(nb)
+    sub.answer_errors = _answer_errors(res["problems"], sources, spec.variables.values(), labels)
+    sub.problems.extend(relabel(res["problems"], labels))
     if res["payload"] is not None:
         sub.answers = res["payload"]["vars"]
         sub.params = res["payload"]["params"]
@@ -262,7 +374,7 @@ def _collect(src: Path, sub: Submission, spec: Spec, timeout: float, extract_tim
 
 def collect_all(folder: str | Path, spec: Spec, *, runner, handout=None, jobs: int = 0, timeout: float = 60.0,
                 extract_timeout: float = EXTRACT_TIMEOUT, exclude: Path | None = None,
-                on_done=None) -> tuple[list[Submission], list[str], bool]:
+                on_done=None, handout_for=None) -> tuple[list[Submission], list[str], bool]:
     """Read and run every entry of a folder, in parallel.
 
     Parameters
@@ -283,6 +395,8 @@ def collect_all(folder: str | Path, spec: Spec, *, runner, handout=None, jobs: i
         A sub-folder not to list.
     on_done : callable, optional
         Called with each :class:`Submission` as it finishes.
+    handout_for : callable, optional
+        Student id -> that student's handout (per-student variants).
 
     Returns
     -------
@@ -300,7 +414,8 @@ def collect_all(folder: str | Path, spec: Spec, *, runner, handout=None, jobs: i
     interrupted = False
 
     def one(e: Entry) -> Submission:
-        return collect_one(e, spec, timeout, runner=runner, handout=handout, extract_timeout=extract_timeout)
+        return collect_one(e, spec, timeout, runner=runner, handout=handout, extract_timeout=extract_timeout,
+                           handout_for=handout_for)
 
     pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="govlib-grade")
     futs: dict = {}

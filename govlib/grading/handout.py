@@ -61,6 +61,16 @@ class Handout:
         Where the values come from (Chinese).
     notes : list of str
         Clamped values and other remarks for the report.
+    fixed_cells : list of str
+        Sources of the handout's code cells a student has no reason to edit.
+    defaults : dict
+        Lesson parameter -> the notebook's declared default (the notebook
+        metadata records only what a set changes from these).
+    student : str
+        The student this handout is for ("" for the class's common edition;
+        see :meth:`for_student`).
+    variant : dict
+        The per-student values drawn for *student* ({} when none vary).
     """
 
     lesson: str
@@ -72,6 +82,25 @@ class Handout:
     origin: str = ""
     notes: list[str] = field(default_factory=list)
     fixed_cells: list[str] = field(default_factory=list)
+    defaults: dict[str, Any] = field(default_factory=dict)
+    student: str = ""
+    variant: dict[str, Any] = field(default_factory=dict)
+
+    def for_student(self, student: str, variant: dict[str, Any]) -> "Handout":
+        """This handout with one student's own values (:mod:`govlib.grading.variants`).
+
+        The exercise parameters are mapped again through the handout's
+        ``check`` expressions, so every exercise is graded with the
+        student's variant; the common handout is not changed.
+        """
+        from dataclasses import replace
+
+        values = {**self.values, **variant}
+        ex_params = {ex_id: {p: _resolve(ex_id, p, self.check_exprs[(ex_id, p)], values)
+                             if (ex_id, p) in self.check_exprs else v for p, v in ps.items()}
+                     for ex_id, ps in self.exercise_params.items()}
+        return replace(self, values=values, exercise_params=ex_params, student=student, variant=dict(variant),
+                       notes=list(self.notes))
 
 
 def _clamp(specs, values: dict, notes: list[str]) -> dict:
@@ -203,6 +232,7 @@ def load_handout(lesson: str, exercises, *, set_name: str = "default", syllabus:
         from govlib.publish.params import read_parameters
 
         specs = read_parameters(path).specs
+    defaults = {n: s.default for n, s in specs.items()}
     values = _clamp(specs, values, notes)
     spec = Spec.from_exercises(lesson, exercises)
     exprs = check_params(nb, spec)
@@ -217,4 +247,4 @@ def load_handout(lesson: str, exercises, *, set_name: str = "default", syllabus:
     skip = {"exercise", "parameters", "injected-parameters", "solution", "instructor"}
     fixed = [c.source.strip() for c in nb.cells if c.cell_type == "code" and c.source.strip()
              and not skip & set(c.get("metadata", {}).get("tags", []))]
-    return Handout(lesson, set_name, values, ex_params, check_exprs, kernel, origin, notes, fixed)
+    return Handout(lesson, set_name, values, ex_params, check_exprs, kernel, origin, notes, fixed, defaults)

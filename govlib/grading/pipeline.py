@@ -17,6 +17,11 @@ from pathlib import Path
 
 from govlib.errors import ParameterError
 from govlib.grading.collect import EXTRACT_TIMEOUT, Spec, Submission, collect_all
+from govlib.atomic import atomic_write
+from govlib.grading.feedback import build_pages, release as release_feedback, write_feedback
+from govlib.grading.gradebook import gradebook_csv, write_gradebook_xlsx
+from govlib.grading.manual import merge_manual
+from govlib.grading.points import totals
 from govlib.grading.score import QuestionStat, Row, as_handed_out, question_stats, score_all
 
 __all__ = ["Outcome", "default_out", "grade_folder", "check_options", "MAX_TIMEOUT", "MAX_JOBS"]
@@ -42,6 +47,10 @@ class Outcome:
     handout: object = None
     sandboxed: bool = True
     extra: dict = field(default_factory=dict)
+    totals: list = field(default_factory=list)
+    manual: object = None
+    feedback: list = field(default_factory=list)
+    released: list = field(default_factory=list)
 
 
 def default_out(submissions: str | Path, lesson: str) -> Path:
@@ -98,7 +107,8 @@ def _check_writable(out_dir: Path) -> None:
 def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None = None, jobs: int = 0,
                  timeout: float = 60.0, extract_timeout: float = EXTRACT_TIMEOUT, on_done=None,
                  set_name: str = "default", syllabus: str | Path | None = None, build: str | Path | None = None,
-                 sandbox: bool = True, limits=None) -> Outcome:
+                 sandbox: bool = True, limits=None, deadline=None, manual: str | Path | None = None,
+                 release: str | Path | None = None, key: bytes | None = None) -> Outcome:
     """Grade every returned notebook of one lesson in a folder.
 
     Parameters
@@ -129,6 +139,17 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
         False only for ``--unsafe-no-sandbox``.
     limits : govlib.grading.sandbox.Limits, optional
         Resource limits per submission.
+    deadline : datetime, optional
+        Files modified after it are marked late (``govlib collect`` keeps
+        each file's modification time).
+    manual : path, optional
+        The manual sheet for discussion scores (default ``<out>/manual.csv``;
+        :mod:`govlib.grading.manual`).
+    release : path, optional
+        Copy each student's feedback into ``release/<student>/反馈/``.
+    key : bytes, optional
+        The course key for per-student variants (default
+        :func:`govlib.grading.variants.course_key`).
 
     Returns
     -------
@@ -170,23 +191,108 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
                     limits=limits or Limits(), jobs=jobs or (os.cpu_count() or 1))
     _check_writable(out_dir)
     spec = Spec.from_exercises(lesson, exercises, param_names=sorted(handout.values))
-    notes = [f"评分参数来自{handout.origin}：" + "，".join(f"{k}={v!r}" for k, v in handout.values.items())
+    handout_for, variant_of = _variants(lesson, handout, set_name, syllabus, key)
+    no_key = handout_for is None and bool(_varying(lesson, set_name, syllabus, quiet=True))
+    notes: list[str] = []
+    if no_key:
+        notes.append("本课在课程大纲中声明了每名学生的专属数字，但没有设置课程密钥（GOVLIB_COURSE_KEY 或 "
+                     "~/.config/govlib/course-key）：全部按统一发放版评分。如果发给学生的是专属笔记本，请设置密钥后重新评分")
+    notes[:0] = [f"评分参数来自{handout.origin}：" + "，".join(f"{k}={v!r}" for k, v in handout.values.items())
              if handout.values else f"评分参数：{handout.origin}"]
     notes += handout.notes
+    if handout_for is not None:
+        notes.append(f"本课每名学生的数字不同（{'、'.join(_varying(lesson, set_name, syllabus))}）：每份作业按文件名对应学生的专属数字评分（由课程密钥重新算出，"
+                     "不读取笔记本中的数字）；下文题目中的数字是统一发放版的")
     if not sandbox:
         notes.append("警告：本次评分没有使用沙箱（--unsafe-no-sandbox），学生代码以评分者的权限运行")
     subs, more, interrupted = collect_all(sub_dir, spec, runner=runner, handout=handout, jobs=jobs,
-                                          timeout=timeout, extract_timeout=extract_timeout, on_done=on_done)
+                                          timeout=timeout, extract_timeout=extract_timeout, on_done=on_done,
+                                          handout_for=handout_for)
+    if deadline is not None:
+        cut = deadline.timestamp()
+        for s in subs:
+            s.late = s.mtime is not None and s.mtime > cut
+        notes.append(f"截止时间 {deadline.isoformat(timespec='minutes')}：修改时间晚于它的文件标为迟交"
+                     f"（{sum(s.late for s in subs)} 份）")
     notes += more
     if interrupted:
         notes.append("评分被中断（Ctrl-C）：报告不完整，标为“评分被中断”的文件没有评分")
-    rows = score_all(subs, exercises, handout)
+    rows = score_all(subs, exercises, handout, handout_for)
     shown = as_handed_out(exercises, handout)
     stats = question_stats(rows, shown)
+    title = _lesson_title(lesson, syllabus)
     try:
+        sheet = merge_manual(Path(manual) if manual else out_dir / "manual.csv", subs, rows, exercises)
+        notes += sheet.notes
+        tots = totals(subs, rows, exercises, sheet.scores)
         paths = write_reports(out_dir, lesson=lesson, exercises=shown, subs=subs, rows=rows, stats=stats,
-                              notes=notes, title=_lesson_title(lesson, syllabus))
+                              notes=notes, title=title, totals=tots)
+        paths["manual"] = Path(manual) if manual else out_dir / "manual.csv"
+        paths["gradebook_csv"] = atomic_write(out_dir / "gradebook.csv", gradebook_csv(tots, exercises))
+        paths["gradebook"] = write_gradebook_xlsx(out_dir / "gradebook.xlsx", tots, exercises, lesson=lesson,
+                                                  title=title, notes=notes)
+
+        def exercises_for(student: str):
+            return as_handed_out(exercises, handout_for(student) if handout_for is not None else handout)
+
+        pages = build_pages(subs, rows, tots, exercises_for, sheet, variant_of)
+        paths["feedback"] = write_feedback(out_dir, pages, title=title or lesson, submissions=sub_dir,
+                                           exercises_for=exercises_for)
     except OSError as exc:
         raise ParameterError(f"无法写入输出文件夹 {out_dir}（{exc.strerror or exc}） / "
                              f"cannot write the reports to {out_dir}") from None
-    return Outcome(lesson, out_dir, subs, rows, stats, notes, paths, interrupted, handout, sandbox)
+    released: list = []
+    if release is not None:
+        try:
+            released, more = release_feedback(paths["feedback"], Path(release), lesson=lesson, pages=pages)
+        except OSError as exc:
+            raise ParameterError(f"无法把反馈发回到 {release}（{exc.strerror or exc}） / cannot release the feedback") \
+                from None
+        notes += more
+    return Outcome(lesson, out_dir, subs, rows, stats, notes, paths, interrupted, handout, sandbox,
+                   totals=tots, manual=sheet, feedback=pages, released=released)
+
+
+def _varying(lesson: str, set_name: str, syllabus, quiet: bool = False) -> list[str]:
+    from govlib.syllabus import load_syllabus
+
+    try:
+        les = load_syllabus(syllabus, check_notebooks=False).lesson(lesson)
+    except Exception:  # noqa: BLE001 - no syllabus entry: nothing varies
+        if quiet:
+            return []
+        raise
+    return [k for k in les.variants if k not in (les.params.get(set_name) or {})]
+
+
+def _variants(lesson: str, handout, set_name: str, syllabus, key):
+    """(student -> handout, student -> Variant), or (None, None) when the lesson has no varying parameter."""
+    from govlib.grading.variants import variant_for
+
+    try:
+        from govlib.syllabus import load_syllabus
+
+        les = load_syllabus(syllabus, check_notebooks=False).lesson(lesson)
+    except Exception:  # no syllabus entry for the lesson (a --build of another course): nothing varies
+        return None, None
+    if not [k for k in les.variants if k not in (les.params.get(set_name) or {})]:
+        return None, None
+    if key is None:
+        from govlib.grading.variants import course_key
+
+        key = course_key(required=False)
+        if key is None:  # the instructor has not opted in: everybody is graded with the common handout
+            return None, None
+    cache: dict = {}
+
+    def variant_of(student: str):
+        if student not in cache:
+            var = variant_for(lesson, student, set_name=set_name, key=key, syllabus=syllabus)
+            cache[student] = (var, handout.for_student(student, var.values))
+        return cache[student][0]
+
+    def handout_for(student: str):
+        variant_of(student)
+        return cache[student][1]
+
+    return handout_for, variant_of

@@ -9,7 +9,7 @@ and then renamed, so a reader never sees half a file):
 ``files.csv``
     one row per file: student, file, status, lesson, score, problems;
 ``summary.html``
-    the class summary: a per-question success-rate chart (embedded PNG, CJK
+    the class summary (template ``grading/summary.html.j2``, autoescaped): a per-question success-rate chart (embedded PNG, CJK
     font), a table per question and per student, the per-file problems and
     the discussion rubrics.  No external resources; all text is escaped;
 ``rubric.md``
@@ -126,96 +126,58 @@ def success_chart(stats: list[QuestionStat], *, title: str = "") -> bytes:
     return buf.getvalue()
 
 
-_CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:70em;
-color:#222;line-height:1.5;padding:0 1em}
-h1{color:#8b1a1a;font-size:1.6em}h2{border-bottom:2px solid #b22222;padding-bottom:.2em;margin-top:1.6em}
-table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
-th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
-th{background:#f4e9e9}td.n{text-align:right}
-.ok{color:#1a7f37;font-weight:bold}.no{color:#b22222}.na{color:#888}
-.bad{background:#fff4e5}.note{color:#555;font-size:.9em}
-img{max-width:100%}td ul{margin:0;padding-left:1.2em}
-"""
 
-
-def _e(x) -> str:
-    return html.escape("" if x is None else str(x))
 
 
 def summary_html(*, lesson: str, exercises, subs, rows: list[Row], stats: list[QuestionStat],
-                 notes: list[str], chart_png: bytes | None, title: str = "") -> str:
-    """The class summary page (self-contained HTML)."""
+                 notes: list[str], chart_png: bytes | None, title: str = "", totals=None) -> str:
+    """The class summary page (self-contained HTML, template ``grading/summary.html.j2``, autoescaped).
+
+    *totals* (:class:`govlib.grading.points.StudentTotal` list) adds each
+    student's points out of the maximum.
+    """
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from govlib import paths
     from govlib.exercises.core import KIND_ZH
 
-    ran = [s for s in subs if s.ran]
-    bad = [s for s in subs if s.problems]
     graded = [e for e in exercises if e.graded]
-    parts = [f"<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-             f"<title>作业评分汇总：{_e(lesson)}</title><style>{_CSS}</style></head><body>",
-             f"<h1>作业评分汇总：{_e(title or lesson)}</h1>",
-             f"<p>课程编号 <code>{_e(lesson)}</code>；共 {len(subs)} 个条目，其中 {len(ran)} 个笔记本已运行并评分，"
-             f"{len(subs) - len(ran)} 个未运行；{len(bad)} 个条目有问题或提醒（见下文）。"
-             f"自动评分题 {len(graded)} 道，讨论题 {len(exercises) - len(graded)} 道。</p>"]
-    if notes:
-        parts.append("<ul class=\"note\">" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
-    parts.append("<h2>各题正确率</h2>")
-    if chart_png:
-        b64 = base64.b64encode(chart_png).decode("ascii")
-        parts.append(f"<img alt=\"各题正确率柱状图\" src=\"data:image/png;base64,{b64}\">")
-    parts.append("<table><tr><th>题号</th><th>类型</th><th>题目</th><th>正确/已评</th><th>正确率</th></tr>")
-    for s in stats:
-        rate = f"{s.rate * 100:.0f}%" if s.rate is not None else "—"
-        parts.append(f"<tr><td>{_e(s.exercise)}</td><td>{_e(KIND_ZH.get(s.kind, s.kind))}</td>"
-                     f"<td>{_e(s.prompt)}</td><td class=\"n\">{s.correct}/{s.graded}</td>"
-                     f"<td class=\"n\">{rate}</td></tr>")
-    parts.append("</table><p class=\"note\">正确率 = 答对人数 ÷ 已运行的笔记本数；未作答、缺少答案变量或答案类型无法读取均按错误计。"
-                 "评分依据是笔记本运行后答案变量的值，与笔记本打印的内容无关。</p>")
-    # per student
-    parts.append("<h2>每位学生</h2><table><tr><th>学生</th><th>文件</th><th>状态</th>")
-    parts.extend(f"<th>{_e(e.id.rsplit('-', 1)[1])}</th>" for e in graded)
-    parts.append("<th>得分</th></tr>")
     by_file: dict[str, dict[str, Row]] = {}
     for r in rows:
         by_file.setdefault(r.file, {})[r.exercise] = r
+    points = {t.file: (f"{t.total:g}/{t.max_points:g}" + ("（待人工评分）" if t.pending else "") if t.ran else "—")
+              for t in totals or []}
     totals = student_totals(rows)
     sym = {1: ("✓", "ok"), 0: ("✗", "no"), None: ("—", "na")}
+    students = []
     for s in subs:
-        cls = "" if s.ran else " class=\"bad\""
-        parts.append(f"<tr{cls}><td>{_e(s.student)}</td><td>{_e(s.file)}</td>"
-                     f"<td>{_e(STATUS_ZH.get(s.status, s.status))}</td>")
+        cells = []
         for e in graded:
             r = by_file.get(s.file, {}).get(e.id)
-            c = r.correct if r else None
-            mark, klass = sym[c]
-            tip = _e(f"{ROW_STATUS_ZH.get(r.status, r.status)}：{r.answer}" if r else "")
-            parts.append(f"<td class=\"{klass}\" title=\"{tip}\">{mark}</td>")
+            mark, klass = sym[r.correct if r else None]
+            cells.append({"mark": mark, "klass": klass,
+                          "tip": f"{ROW_STATUS_ZH.get(r.status, r.status)}：{r.answer}" if r else ""})
         c, n = totals.get(s.file, (0, 0))
-        parts.append(f"<td class=\"n\">{f'{c}/{n}' if n else '—'}</td></tr>")
-    parts.append("</table><p class=\"note\">✓ 正确；✗ 错误或未作答；— 未评分（文件未能运行）。"
-                 "鼠标停在格子上可看到读取到的答案。</p>")
-    # problems
-    parts.append("<h2>文件问题与提醒</h2>")
-    if bad:
-        parts.append("<table><tr><th>文件</th><th>学生</th><th>状态</th><th>问题</th></tr>")
-        for s in bad:
-            items = "".join(f"<li>{_e(p)}</li>" for p in s.problems)
-            parts.append(f"<tr><td>{_e(s.file)}</td><td>{_e(s.student)}</td>"
-                         f"<td>{_e(STATUS_ZH.get(s.status, s.status))}</td><td><ul>{items}</ul></td></tr>")
-        parts.append("</table>")
-    else:
-        parts.append("<p>没有问题。</p>")
-    # discussion
-    disc = [e for e in exercises if not e.graded]
-    if disc:
-        parts.append("<h2>讨论题评分要点</h2><p class=\"note\">讨论题不自动评分；学生的回答见 rubric.md。</p>")
-        for e in disc:
-            n_ans = sum(1 for r in rows if r.exercise == e.id and r.answer.strip())
-            pts = "".join(f"<li>{_e(p)}</li>" for p in e.rubric_zh)
-            parts.append(f"<h3>{_e(e.id)}：{_e(e.prompt_zh)}</h3><ol>{pts}</ol>"
-                         f"<p class=\"note\">已收到 {n_ans} 份书面回答。</p>")
-    parts.append("</body></html>\n")
-    return "".join(parts)
+        students.append({"student": s.student, "file": s.file, "ran": s.ran, "cells": cells,
+                         "status_zh": STATUS_ZH.get(s.status, s.status), "score": f"{c}/{n}" if n else "—",
+                         "points": points.get(s.file, "—")})
+    bad = [{"file": s.file, "student": s.student, "status_zh": STATUS_ZH.get(s.status, s.status),
+            "problems": list(s.problems)} for s in subs if s.problems]
+    discussion = [{"id": e.id, "prompt": e.prompt_zh, "rubric": list(e.rubric_zh),
+                   "n_answers": sum(1 for r in rows if r.exercise == e.id and r.answer.strip())}
+                  for e in exercises if not e.graded]
+    env = Environment(loader=FileSystemLoader(str(paths.TEMPLATES)),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    css = (Path(paths.TEMPLATES) / "grading" / "grading.css").read_text(encoding="utf-8")
+    return env.get_template("grading/summary.html.j2").render(
+        lesson=lesson, title=title, css=css, notes=list(notes), n_subs=len(subs),
+        n_ran=sum(1 for s in subs if s.ran), n_graded=len(graded), n_discussion=len(exercises) - len(graded),
+        chart_b64=base64.b64encode(chart_png).decode("ascii") if chart_png else "",
+        stats=[{"exercise": st.exercise, "kind_zh": KIND_ZH.get(st.kind, st.kind), "prompt": st.prompt,
+                "correct": st.correct, "graded": st.graded,
+                "rate": f"{st.rate * 100:.0f}%" if st.rate is not None else "—"} for st in stats],
+        graded=[e.id.rsplit("-", 1)[1] for e in graded], students=students, bad=bad, discussion=discussion)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~>!])")
@@ -259,7 +221,7 @@ def rubric_md(*, lesson: str, exercises, rows: list[Row]) -> str:
 
 
 def write_reports(out: str | Path, *, lesson: str, exercises, subs, rows: list[Row],
-                  stats: list[QuestionStat], notes: list[str], title: str = "") -> dict[str, Path]:
+                  stats: list[QuestionStat], notes: list[str], title: str = "", totals=None) -> dict[str, Path]:
     """Write every output file into *out* (created if needed).
 
     Returns
@@ -280,5 +242,5 @@ def write_reports(out: str | Path, *, lesson: str, exercises, subs, rows: list[R
         chart = None
     paths["summary"] = atomic_write(out / "summary.html", summary_html(
         lesson=lesson, exercises=exercises, subs=subs, rows=rows, stats=stats, notes=notes,
-        chart_png=chart, title=title))
+        chart_png=chart, title=title, totals=totals))
     return paths

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from govlib.grading.collect import STATUS_ZH, Submission
 
-__all__ = ["Row", "QuestionStat", "ROW_STATUS_ZH", "SCORE_TIMEOUT", "score_submission", "score_all",
+__all__ = ["Row", "QuestionStat", "answer_text", "ROW_STATUS_ZH", "SCORE_TIMEOUT", "score_submission", "score_all",
            "question_stats", "student_totals"]
 
 #: status of one answer, in Chinese for the reports (file statuses come from STATUS_ZH)
@@ -34,6 +34,7 @@ ROW_STATUS_ZH = {
     "ungradable": "无法评分（按错误计）",
     "no-answers": "未能读取答案",
     "grader-error": "评分出错",
+    "cell-error": "答案所在单元格出错",
     **STATUS_ZH,
 }
 
@@ -49,7 +50,8 @@ class Row:
     exercise, kind : str
         Exercise id and kind.
     answer : str
-        ``repr`` of the answer read from the notebook ("" if none).
+        The answer read from the notebook, as text (:func:`answer_text`;
+        "" if none).
     correct : int or None
         1, 0, or None (not graded).
     status : str
@@ -59,6 +61,13 @@ class Row:
         answer was not graded (Chinese).
     params : str
         The parameter values used, as JSON ("" if none).
+    points : float or None
+        Points earned (:mod:`govlib.grading.points`); None when not graded
+        (a file not run, a discussion answer before the manual sheet scores it).
+    max_points : float
+        What the exercise is worth.
+    hint : str
+        The exercise's hint, for a wrong answer's feedback ("" otherwise).
     """
 
     student: str
@@ -70,6 +79,29 @@ class Row:
     status: str
     message: str = ""
     params: str = ""
+    points: float | None = None
+    max_points: float = 1.0
+    hint: str = ""
+
+
+def answer_text(value) -> str:
+    """An answer as a person would write it: strings as they are, numbers plainly, no Python quotes.
+
+    Examples
+    --------
+    >>> answer_text("41.1%"), answer_text(41.11), answer_text(None), answer_text(True), answer_text([1, "二"])
+    ('41.1%', '41.11', '', 'True', '[1, "二"]')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float)):
+        return str(value)
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 @dataclass(frozen=True)
@@ -178,6 +210,9 @@ def score_submission(sub: Submission, exercises, handout=None, grader: _Grader |
             elif enc.get("invalid"):
                 rows.append(Row(**base, answer="", correct=0, status="invalid",
                                 message="读取到的答案不符合格式要求（类型或大小），按错误计"))
+            elif ex.variable in sub.answer_errors:
+                rows.append(Row(**base, answer="", correct=0, status="cell-error",
+                                message=sub.answer_errors[ex.variable] + "：按错误计"))
             else:
                 rows.append(Row(**base, answer="", correct=0, status="missing",
                                 message=f"笔记本中没有变量 {ex.variable}"))
@@ -187,37 +222,46 @@ def score_submission(sub: Submission, exercises, handout=None, grader: _Grader |
         ptext = json.dumps(params, ensure_ascii=False, sort_keys=True) if params else ""
         missing = [p for p in ex.params if p not in params]
         if missing:
-            rows.append(Row(**base, answer=_short(repr(value)), correct=0, status="ungradable",
+            rows.append(Row(**base, answer=_short(answer_text(value)), correct=0, status="ungradable",
                             message=f"缺少发放版参数 {'、'.join(missing)}，无法计算标准答案：按错误计，请人工核查",
                             params=ptext))
             continue
         kind, res = grader(ex.id, value, params)
         if kind != "ok":
             why = "评分超时" if kind == "timeout" else f"评分出错（{type(res).__name__}: {_short(str(res), 120)}）"
-            rows.append(Row(**base, answer=_short(repr(value)), correct=0, status="ungradable",
+            rows.append(Row(**base, answer=_short(answer_text(value)), correct=0, status="ungradable",
                             message=f"{why}：按错误计，请人工核查", params=ptext))
             continue
         if res.correct is None:
             st, c = "unanswered", 0
         else:
             st, c = ("correct", 1) if res.correct else ("wrong", 0)
-        rows.append(Row(**base, answer=_short(repr(value)), correct=c, status=st, message=res.message,
+        rows.append(Row(**base, answer=_short(answer_text(value)), correct=c, status=st, message=res.message,
                         params=ptext))
     return rows
 
 
-def score_all(subs, exercises, handout=None) -> list[Row]:
-    """Rows of every submission, by file then exercise; one file that fails is flagged, never fatal."""
+def score_all(subs, exercises, handout=None, handout_for=None) -> list[Row]:
+    """Rows of every submission, by file then exercise, with points; one file that fails is flagged, never fatal.
+
+    *handout_for*, when given, maps a student id to that student's own
+    handout (per-student variants): each file is graded against the variant
+    of the student it is named after.
+    """
+    from govlib.grading.points import with_points
+
     grader = _Grader()
     rows: list[Row] = []
+    by_id = {e.id: e for e in exercises}
     for s in subs:
         try:
-            rows.extend(score_submission(s, exercises, handout, grader))
+            h = handout_for(s.student) if handout_for is not None else handout
+            rows.extend(with_points(r, by_id[r.exercise]) for r in score_submission(s, exercises, h, grader))
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the report
             s.problems.append(f"评分程序处理此文件的答案时出错（{type(exc).__name__}）：全部按错误计，请人工核查")
             for ex in exercises:
-                rows.append(Row(s.student, s.file, ex.id, ex.kind, "", 0 if ex.graded and s.ran else None,
-                                "grader-error", ROW_STATUS_ZH["grader-error"]))
+                rows.append(with_points(Row(s.student, s.file, ex.id, ex.kind, "", 0 if ex.graded and s.ran else None,
+                                            "grader-error", ROW_STATUS_ZH["grader-error"]), ex))
     return rows
 
 

@@ -121,7 +121,9 @@ def test_submissions_unchanged_and_nothing_written_outside_the_output_folder(gra
     assert _tree(graded["subs"]) == graded["before_subs"]
     after = {k: v for k, v in _tree(graded["base"]).items() if not k.startswith("grades")}
     assert after == graded["before_base"]  # class, home, outside folder: untouched
-    assert sorted(p.name for p in graded["out"].iterdir()) == ["files.csv", "rubric.md", "scores.csv", "summary.html"]
+    assert sorted(p.name for p in graded["out"].iterdir()) == ["feedback", "files.csv", "gradebook.csv", "gradebook.xlsx",
+                                                               "manual.csv", "rubric.md", "scores.csv", "summary.html"]
+    assert {p.suffix for p in (graded["out"] / "feedback").iterdir()} <= {".html", ".ipynb"}
     assert not graded["real_startup"].exists()
     assert not Path("/tmp/govlib-hostile-tamper").exists()
 

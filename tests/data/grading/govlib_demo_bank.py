@@ -13,6 +13,10 @@ Hand-computed expected answers (used in the tests):
 - demo-4: "网格员" is one of the two roles listed -> True
 - demo-5: 12.5 thousand households / 4 townships = 12500 / 4 = 3125 households (rtol 1%)
 - demo-6: discussion, not auto-graded
+
+Points: demo-1 is worth 1 and gives half of it (0.5) for a rounding
+near-miss (41 instead of 41.1); demo-2 is worth 2; demo-6 (marked by hand)
+is worth 2; the others 1 -- 8 in all.
 """
 
 import math
@@ -23,14 +27,15 @@ LESSON = "demo"
 
 
 @exercise("demo-1", lesson=LESSON, variable="ans_demo1", kind="recompute", answer="percent",
-          prompt_zh="90名受访者中37人表示满意，满意比例是百分之多少？", hint_zh="满意人数除以受访人数，再乘以100。")
+          prompt_zh="90名受访者中37人表示满意，满意比例是百分之多少？", hint_zh="满意人数除以受访人数，再乘以100。",
+          part_credit=0.5)
 def _demo1():
     return 100 * 37 / 90
 
 
 @exercise("demo-2", lesson=LESSON, variable="ans_demo2", kind="apply", answer="int",
           prompt_zh="每个网格不超过300户，社区需要划分几个网格？", hint_zh="户数除以300后向上取整。",
-          params=("households",))
+          params=("households",), points=2)
 def _demo2(households):
     return math.ceil(households / 300)
 
@@ -58,4 +63,4 @@ def _demo5():
 discussion("demo-6", lesson=LESSON, variable="ans_demo6",
            prompt_zh="网格越小越好吗？结合本课的数据谈谈你的看法。",
            rubric_zh=("指出网格规模与人力成本之间的权衡", "引用至少一个本课给出的数据",
-                      "提出一个可操作的建议"))
+                      "提出一个可操作的建议"), points=2)
