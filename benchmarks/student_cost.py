@@ -256,6 +256,22 @@ def _student_notebooks(folder: Path, lessons: list[str]) -> None:
         write_student(les, "default", folder)
 
 
+def floor_once(timeout: float = 600) -> tuple[float, float]:
+    """(server, kernel) CPU-seconds of one bare JupyterLab plus a kernel importing pandas and matplotlib."""
+    work = Path(tempfile.mkdtemp(prefix="govlib-floor-"))
+    try:
+        (work / "config").mkdir()
+        (work / "root").mkdir()
+        lab = Lab(work / "root", work / "config")
+        try:
+            f = run_notebook(lab, None, timeout, code=FLOOR_CODE)
+            return lab.start_cpu + f.server, f.kernel_start + f.imports
+        finally:
+            lab.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def measure(lessons: list[str], repeat: int, timeout: float) -> dict:
     """Median over *repeat* rounds of the floor and of each lesson's CPU-seconds."""
     floor_rounds, lesson_rounds = [], {les: [] for les in lessons}
