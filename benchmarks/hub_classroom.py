@@ -15,6 +15,16 @@ opening the notebook), spawn time, memory per student (RSS and USS of the studen
 kernel), hub + proxy memory, and the largest class this machine holds by memory.  A class size
 is skipped when the memory already measured says it would not fit.
 
+It also prints what each student costs in CPU-seconds (user + system, read from /proc): the hub
+and proxy's share, the single-user server, the kernel starting and running the cells up to
+``govlib.setup()``, and the cells from there to the first ``check()``; and the ratio of the whole
+to the floor, a bare JupyterLab plus a kernel importing pandas and matplotlib, measured first by
+``benchmarks/student_cost.py``.  CPU-seconds, unlike waiting times, mean the same on a shared,
+busy machine; with them, a machine of C cores serves about C x (seconds of the lesson's first
+minute) / (CPU-s per student) students in that minute.  The load client (this script: the
+simulated browsers) runs at lower priority and its own CPU is printed apart, never counted in.
+A dropped connection (HTTP or the kernel websocket) is retried once and every retry is reported.
+
 Run from the repository (needs ``pip install '.[hub]'`` and ``npm ci`` in deploy/jupyterhub)::
 
     .venv/bin/python benchmarks/hub_classroom.py [--students 10 30 60] [--lesson quanzhou-survey]
@@ -25,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -41,6 +52,9 @@ from pathlib import Path
 import psutil
 import requests
 import websocket
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from student_cost import KernelChannel, cpu_seconds, floor_once  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / "deploy" / "jupyterhub" / "jupyterhub_config.py"
@@ -115,6 +129,77 @@ class Hub:
         self.log.close()
 
 
+class Retries:
+    """Counts connections that dropped and were tried again (once each)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.events: list[str] = []
+
+    def add(self, what: str) -> None:
+        with self.lock:
+            self.events.append(what)
+
+
+RETRIES = Retries()
+NICE = 10
+
+
+def _request(session, method: str, url: str, **kw):
+    """One HTTP request, tried a second time if the connection drops (the retry is recorded)."""
+    try:
+        return session.request(method, url, **kw)
+    except requests.ConnectionError as exc:
+        RETRIES.add(f"{method} {url.split('/hub/')[-1].split('/user/')[-1][:60]}: {type(exc).__name__}")
+        return session.request(method, url, **kw)
+
+
+def _hub_processes(hub: "Hub") -> list[psutil.Process]:
+    """The hub and the proxy (not the students' servers)."""
+    hubp = psutil.Process(hub.proc.pid)
+    out = [hubp]
+    for c in hubp.children(recursive=True):
+        try:
+            if "jupyterhub-singleuser" not in " ".join(c.cmdline()):
+                out.append(c)
+        except psutil.Error:
+            continue
+    return out
+
+
+def _cpu_of(procs) -> float:
+    total = 0.0
+    for p in procs:
+        try:
+            total += cpu_seconds(p)
+        except psutil.Error:
+            continue
+    return total
+
+
+def _user_server(hub: "Hub", name: str) -> psutil.Process | None:
+    for p in psutil.process_iter(["cmdline"]):
+        try:
+            if "jupyterhub-singleuser" not in " ".join(p.info["cmdline"] or []):
+                continue
+            env = p.environ()
+            if env.get("JUPYTERHUB_USER") == name and str(hub.dir) in json.dumps(env):
+                return p
+        except psutil.Error:
+            continue
+    return None
+
+
+def _kernel_of(server: psutil.Process, kernel_id: str) -> psutil.Process | None:
+    for c in server.children(recursive=True):
+        try:
+            if any(kernel_id in part for part in c.cmdline()):
+                return c
+        except psutil.Error:
+            continue
+    return None
+
+
 def _execute(ws, code: str, username: str, session: str, timeout: float) -> tuple[str, list[str]]:
     """Run *code* on the kernel; return (status, texts of its stream/display outputs)."""
     msg_id = uuid.uuid4().hex
@@ -150,12 +235,14 @@ def _execute(ws, code: str, username: str, session: str, timeout: float) -> tupl
 
 def student(hub: Hub, name: str, lesson_file: str, start: threading.Event, timeout: float) -> dict:
     """One student, from the login form to the first check() feedback."""
+    if NICE:   # Linux niceness is per thread: only the simulated browsers yield, not the hub they talk to
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
     start.wait()
     t0 = time.monotonic()
     s = requests.Session()
-    s.get(f"{hub.base}/hub/login", timeout=120)
-    r = s.post(f"{hub.base}/hub/login", timeout=120, allow_redirects=False,
-               data={"username": name, "password": PASSWORD, "_xsrf": s.cookies.get("_xsrf", "")})
+    _request(s, "GET", f"{hub.base}/hub/login", timeout=120)
+    r = _request(s, "POST", f"{hub.base}/hub/login", timeout=120, allow_redirects=False,
+                 data={"username": name, "password": PASSWORD, "_xsrf": s.cookies.get("_xsrf", "")})
     if r.status_code != 302:
         raise RuntimeError(f"{name}: login failed ({r.status_code})")
     t_login = time.monotonic()
@@ -172,33 +259,45 @@ def student(hub: Hub, name: str, lesson_file: str, start: threading.Event, timeo
     token = hub.api("POST", f"/users/{name}/tokens", json={"note": "loadtest", "expires_in": 3600})["token"]
     auth = {"Authorization": f"token {token}"}
     url = f"{hub.base}/user/{name}"
-    nb = requests.get(f"{url}/api/contents/{lesson_file}?content=1", headers=auth, timeout=120).json()["content"]
-    sess = requests.post(f"{url}/api/sessions", headers=auth, timeout=120,
-                         json={"path": lesson_file, "type": "notebook", "name": lesson_file,
-                               "kernel": {"name": "python3"}}).json()
+    http = requests.Session()
+    nb = _request(http, "GET", f"{url}/api/contents/{lesson_file}?content=1", headers=auth,
+                  timeout=120).json()["content"]
+    sess = _request(http, "POST", f"{url}/api/sessions", headers=auth, timeout=120,
+                    json={"path": lesson_file, "type": "notebook", "name": lesson_file,
+                          "kernel": {"name": "python3"}}).json()
     t_open = time.monotonic()
-    ws = websocket.create_connection(
-        f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{sess['kernel']['id']}/channels",
-        header=[f"Authorization: token {token}"], timeout=timeout)
+    server_proc = _user_server(hub, name)
+    kernel_proc = _kernel_of(server_proc, sess["kernel"]["id"]) if server_proc else None
+    ch = KernelChannel(f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{sess['kernel']['id']}/channels",
+                       [f"Authorization: token {token}"], timeout)
     feedback = None
+    k_imports = None
     try:
         for cell in nb["cells"]:
             if cell["cell_type"] != "code":
                 continue
             src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            status, texts = _execute(ws, src, name, sess["id"], timeout)
+            status, texts = ch.execute(src, sess["id"])
             if status != "ok":
                 raise RuntimeError(f"{name}: cell failed: {' '.join(texts)[-300:]}")
+            if k_imports is None and ".setup(" in src and kernel_proc is not None:
+                k_imports = cpu_seconds(kernel_proc)
             if "check(" in src:
                 feedback = "".join(texts)
                 break
+        k_end = cpu_seconds(kernel_proc) if kernel_proc is not None else None
+        srv = cpu_seconds(server_proc) if server_proc is not None else None
     finally:
-        ws.close()
+        ch.close()
+    if ch.retries:
+        RETRIES.add(f"{name}: kernel websocket reopened")
     t_fb = time.monotonic()
     if not feedback or "【" not in feedback:
         raise RuntimeError(f"{name}: no feedback from check(): {feedback!r}")
     return {"name": name, "login": t_login - t0, "spawn": t_ready - t_login, "open_to_feedback": t_fb - t_open,
-            "login_to_feedback": t_fb - t0, "feedback": feedback.strip()[:60]}
+            "login_to_feedback": t_fb - t0, "feedback": feedback.strip()[:60],
+            "cpu_server": srv, "cpu_imports": k_imports,
+            "cpu_to_check": (k_end - k_imports) if (k_end is not None and k_imports is not None) else None}
 
 
 def memory(hub: Hub) -> dict:
@@ -229,7 +328,9 @@ def run_class(n: int, lesson_file: str, timeout: float) -> dict:
     avail0 = psutil.virtual_memory().available / 2**20
     hub = Hub(work)
     errors: list[str] = []
+    RETRIES.events.clear()
     try:
+        hub_cpu0 = _cpu_of(_hub_processes(hub))
         start = threading.Event()
         names = [f"student{i:03d}" for i in range(1, n + 1)]
         with ThreadPoolExecutor(max_workers=n) as pool:
@@ -243,6 +344,7 @@ def run_class(n: int, lesson_file: str, timeout: float) -> dict:
                 except Exception as exc:  # noqa: BLE001 -- report every student's failure
                     errors.append(str(exc))
             wall = time.monotonic() - t0
+        hub_cpu = _cpu_of(_hub_processes(hub)) - hub_cpu0
         mem = memory(hub)
         avail1 = psutil.virtual_memory().available / 2**20
     finally:
@@ -252,7 +354,7 @@ def run_class(n: int, lesson_file: str, timeout: float) -> dict:
             print(f"hub log of the failed run: {Path(tempfile.gettempdir()) / 'govlib-hub-failed.log'}")
         shutil.rmtree(work, ignore_errors=True)
     return {"n": n, "results": results, "errors": errors, "wall": wall, "mem": mem,
-            "avail_before": avail0, "avail_after": avail1}
+            "avail_before": avail0, "avail_after": avail1, "hub_cpu": hub_cpu, "retries": list(RETRIES.events)}
 
 
 def _q(values: list[float]) -> str:
@@ -267,11 +369,19 @@ def main(argv=None) -> int:
     ap.add_argument("--lesson", default="quanzhou-survey", help="lesson id (its default-set student notebook)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per student before giving up")
     ap.add_argument("--reserve-mib", type=float, default=2048, help="memory to leave free for the system")
+    ap.add_argument("--nice", type=int, default=10, help="lower the priority of the load client's threads by this "
+                    "much (the hub and the servers keep normal priority)")
     args = ap.parse_args(argv)
     lesson_file = f"{args.lesson}.ipynb"
+    global NICE
+    NICE = args.nice
     total = psutil.virtual_memory().total / 2**20
     print(f"machine: {psutil.cpu_count()} CPU, {total / 1024:.1f} GiB RAM; lesson {args.lesson}; "
           f"students act all at once")
+    f_server, f_kernel = floor_once()
+    floor = f_server + f_kernel
+    print(f"floor (bare JupyterLab + kernel importing pandas, matplotlib; quiet, one student): {floor:.2f} CPU-s "
+          f"(server {f_server:.2f} + kernel {f_kernel:.2f})")
     per_student_uss = None
     summary = []
     for n in args.students:
@@ -294,9 +404,26 @@ def main(argv=None) -> int:
             print(f"  memory per student       : RSS {statistics.mean(rss):.0f} MiB, USS {statistics.mean(uss):.0f} MiB"
                   f" (max RSS {max(rss):.0f}); hub+proxy RSS {r['mem']['hub_rss']:.0f} MiB")
             print(f"  system memory used by the class: {(r['avail_before'] - r['avail_after']) / 1024:.1f} GiB")
+        cpu = [x for x in rs if x["cpu_server"] is not None and x["cpu_imports"] is not None]
+        if cpu:
+            hub_share = r["hub_cpu"] / n
+            srv = statistics.median(x["cpu_server"] for x in cpu)
+            imp = statistics.median(x["cpu_imports"] for x in cpu)
+            chk = statistics.median(x["cpu_to_check"] for x in cpu)
+            whole = hub_share + srv + imp + chk
+            print(f"  CPU-s per student (median): hub+proxy {hub_share:.2f}, server {srv:.2f}, "
+                  f"kernel start+imports {imp:.2f}, cells to check {chk:.2f}; whole {whole:.2f} = "
+                  f"{whole / floor:.2f}x the floor")
+            print(f"  the class's CPU: {whole * n:.0f} CPU-s on {psutil.cpu_count()} cores "
+                  f"= {whole * n / psutil.cpu_count():.0f} s of a fully busy machine")
+        print(f"  dropped connections retried once: {len(r['retries'])}"
+              + (f" ({'; '.join(r['retries'][:5])})" if r["retries"] else ""))
         if rs:
             print(f"  first feedback seen      : {rs[0]['feedback']!r}")
         summary.append((n, rs, uss, r))
+    client = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"\nthe load client itself (nice +{args.nice}, counted apart, not in the figures): "
+          f"{client.ru_utime + client.ru_stime:.1f} CPU-s")
     if per_student_uss:
         largest = int((total - args.reserve_mib) // per_student_uss)
         print(f"\nlargest class by memory on this machine: about {largest} students "

@@ -7,7 +7,8 @@ def setup(*, theme: bool = True) -> None:
     """Prepare a lesson kernel: CJK font, seaborn theme, reproducible figures.
 
     - registers the bundled Noto Sans CJK font (:func:`govlib.plotting.use_cjk_font`);
-    - applies seaborn's theme (the font survives it);
+    - applies the course's chart theme, seaborn's ``whitegrid`` look, without importing
+      seaborn (:func:`govlib.plotting.apply_theme`; the font survives a later ``sns.set_theme``);
     - makes the inline backend emit PNGs without a software/date stamp, so two
       builds of a lesson give identical bytes;
     - sets pandas to print compactly.
@@ -15,17 +16,15 @@ def setup(*, theme: bool = True) -> None:
     Parameters
     ----------
     theme : bool
-        Apply ``seaborn.set_theme(style="whitegrid")``.
+        Apply the ``whitegrid`` theme.
     """
     import pandas as pd
 
-    from govlib.plotting import use_cjk_font
+    from govlib.plotting import apply_theme, use_cjk_font
 
     use_cjk_font()
     if theme:
-        import seaborn as sns
-
-        sns.set_theme(style="whitegrid", context="notebook")
+        apply_theme()  # seaborn's whitegrid look without importing seaborn (and scipy.stats)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 120)
     try:

@@ -6,17 +6,50 @@ registers every face of the collection; we put the Simplified Chinese face
 first.  Nothing is written to the user's home or to site-packages.
 
 ``sns.set_theme()`` resets the font list to Arial/DejaVu; :func:`use_cjk_font`
-wraps seaborn's theme functions so the CJK face is put back after them.
+wraps seaborn's theme functions so the CJK face is put back after them -- at once when
+seaborn is already imported, otherwise when a cell first imports it.  Importing seaborn
+costs a kernel about a CPU-second (it loads ``scipy.stats``), so :func:`apply_theme` sets
+the lessons' look (seaborn's ``whitegrid`` style, ``notebook`` context, ``deep`` palette)
+from a frozen copy of seaborn's values, and ``tests/test_canaries.py`` compares the copy
+with seaborn itself.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.abc
+import importlib.machinery
+import sys
 from pathlib import Path
 
 CJK_FAMILY = "Noto Sans CJK SC"
 FALLBACK = ["DejaVu Sans"]
 _WRAPPED = "_govlib_cjk"
+_THEME_FUNCS = ("set_theme", "set_style", "set", "reset_defaults", "reset_orig")
+
+#: seaborn 0.13's ``set_theme(style="whitegrid", context="notebook")`` (palette ``deep``),
+#: with its font list (the CJK face is put first), without its default colormap ``rocket``
+#: (a seaborn colormap; every govlib chart names its own).  Checked against seaborn by
+#: ``tests/test_canaries.py::test_frozen_theme_matches_seaborn``.
+THEME_RC = {
+    "axes.axisbelow": True, "axes.edgecolor": ".8", "axes.grid": True, "axes.labelcolor": ".15",
+    "axes.labelsize": 12.0, "axes.linewidth": 1.25, "axes.titlesize": 12.0, "axes.facecolor": "white",
+    "figure.facecolor": "white", "font.size": 12.0, "grid.color": ".8", "grid.linestyle": "-",
+    "grid.linewidth": 1.0, "legend.fontsize": 11.0, "legend.title_fontsize": 12.0,
+    "lines.linewidth": 1.5, "lines.markersize": 6.0, "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w", "patch.force_edgecolor": True, "patch.linewidth": 1.0, "text.color": ".15",
+    "xtick.bottom": False, "xtick.top": False, "xtick.color": ".15", "xtick.direction": "out",
+    "xtick.labelsize": 11.0, "xtick.major.size": 6.0, "xtick.major.width": 1.25, "xtick.minor.size": 4.0,
+    "xtick.minor.width": 1.0,
+    "ytick.left": False, "ytick.right": False, "ytick.color": ".15", "ytick.direction": "out",
+    "ytick.labelsize": 11.0, "ytick.major.size": 6.0, "ytick.major.width": 1.25, "ytick.minor.size": 4.0,
+    "ytick.minor.width": 1.0,
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "axes.spines.left": True, "axes.spines.bottom": True, "axes.spines.right": True, "axes.spines.top": True,
+}
+#: seaborn's ``deep`` palette (``seaborn.palettes.SEABORN_PALETTES["deep"]``)
+DEEP = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3",
+        "#937860", "#DA8BC3", "#8C8C8C", "#CCB974", "#64B5CD"]
 
 
 def font_path() -> Path:
@@ -85,15 +118,52 @@ def use_cjk_font() -> None:
     """
     _register_font()
     _apply_rc()
-    try:
-        import seaborn as sns
-        from seaborn import rcmod
-    except ImportError:  # pragma: no cover - seaborn is a dependency
-        return
-    for mod in (sns, rcmod):
-        for name in ("set_theme", "set_style", "set", "reset_defaults", "reset_orig"):
-            if hasattr(mod, name):
-                setattr(mod, name, _after(getattr(mod, name)))
+    if "seaborn.rcmod" in sys.modules:
+        for name in ("seaborn", "seaborn.rcmod"):
+            if name in sys.modules:
+                _wrap_theme_functions(sys.modules[name])
+    elif not any(isinstance(f, _SeabornHook) for f in sys.meta_path):
+        sys.meta_path.insert(0, _SeabornHook())
+
+
+def _wrap_theme_functions(mod) -> None:
+    for name in _THEME_FUNCS:
+        if hasattr(mod, name):
+            setattr(mod, name, _after(getattr(mod, name)))
+
+
+class _SeabornHook(importlib.abc.MetaPathFinder):
+    """Wraps seaborn's theme functions the moment ``seaborn.rcmod`` is first imported.
+
+    ``seaborn/__init__`` copies the functions from ``rcmod`` after that module has run,
+    so wrapping them there covers ``sns.set_theme`` too.  Uses only the public
+    ``importlib`` finder/loader protocol.
+    """
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != "seaborn.rcmod":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return None
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            _wrap_theme_functions(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def apply_theme() -> None:
+    """The lessons' chart style without importing seaborn (see :data:`THEME_RC`), CJK font kept."""
+    import matplotlib as mpl
+    from cycler import cycler
+
+    mpl.rcParams.update(THEME_RC)
+    mpl.rcParams["axes.prop_cycle"] = cycler(color=DEEP)
+    use_cjk_font()
 
 
 def savefig(fig, path: str | Path, **kwargs) -> Path:

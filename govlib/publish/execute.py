@@ -89,9 +89,13 @@ def _register_engine() -> None:
     saved for inspection (papermill's error markers included).
     """
     from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.exceptions import PapermillException
 
-    if _ENGINE_NAME in papermill_engines._engines:
+    try:
+        papermill_engines.get_engine(_ENGINE_NAME)
         return
+    except PapermillException:
+        pass
 
     class GovlibEngine(NBClientEngine):
         last_nb = None

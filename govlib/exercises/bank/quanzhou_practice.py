@@ -166,3 +166,14 @@ discussion(
         "能用本课的划分工具或数字（带出处）支撑观点，分清公布数字、按规则推算的数字和虚构示例。",
     ),
 )
+
+
+# a warm-up on what the lesson shows first (石狮市), so feedback comes within the first ten code cells
+@exercise("quanzhou-practice-8", lesson=LESSON, variable="ans_qp8", kind="recompute", answer="int",
+          prompt_zh="石狮市为“两长一员”一共选聘了多少人（党员街巷长、党员楼长与红色网格员合计）？",
+          hint_zh="把上文石狮市三类人员的选聘人数相加。", tol=0, unit="名",
+          uses=("qz-shishi-lane-heads", "qz-shishi-building-heads", "qz-shishi-grid-workers"))
+def _qp8():
+    from govlib.data import value
+
+    return int(value("qz-shishi-lane-heads") + value("qz-shishi-building-heads") + value("qz-shishi-grid-workers"))
