@@ -166,13 +166,14 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
         raise ParameterError(f"--out {out_dir} 不能是作业文件夹本身或在其中：评分从不写入作业文件夹 / "
                              f"--out may not be or be inside the submissions folder {sub_dir}")
     handout = load_handout(lesson, exercises, set_name=set_name, syllabus=syllabus, build=build)
-    runner = Runner(masks=[sub_dir.resolve(), out_dir.resolve(), Path.home().resolve()], sandbox=sandbox,
+    runner = Runner(masks=[sub_dir.resolve(), out_dir.resolve(), Path.home().resolve(),
+                           *([Path(build).resolve()] if build else [])], sandbox=sandbox,
                     limits=limits or Limits(), jobs=jobs or (os.cpu_count() or 1))
     _check_writable(out_dir)
     spec = Spec.from_exercises(lesson, exercises, param_names=sorted(handout.values))
     notes = [f"评分参数来自{handout.origin}：" + "，".join(f"{k}={v!r}" for k, v in handout.values.items())
              if handout.values else f"评分参数：{handout.origin}"]
-    notes += handout.notes
+    notes += handout.notes + runner.notes
     if not sandbox:
         notes.append("警告：本次评分没有使用沙箱（--unsafe-no-sandbox），学生代码以评分者的权限运行")
     subs, more, interrupted = collect_all(sub_dir, spec, runner=runner, handout=handout, jobs=jobs,
