@@ -221,7 +221,13 @@ def _answer_folders() -> list[Path]:
     """Build folders a submission must never see, wherever they fall inside a visible root."""
     from govlib import paths
 
-    return [paths.BUILD, paths.COURSE / "_build"]
+    out = []
+    for p in (paths.BUILD, paths.COURSE / "_build"):
+        try:
+            out.append(Path(p).resolve())
+        except OSError:
+            continue
+    return out
 
 
 def _mpl_cache() -> Path | None:
@@ -382,12 +388,10 @@ class Runner:
         syllabus = paths.SYLLABUS.resolve()
         if syllabus.is_file() and not any(_inside(syllabus, r) for r in self._roots):
             cmd += ["--ro-bind", str(syllabus), str(syllabus)]
-        for m in [*self.masks, *_answer_folders()]:
-            try:
-                m = Path(m).resolve()
-            except OSError:
-                continue
-            if m != Path("/") and m.is_dir() and any(_inside(m, r) for r in self._roots):
+        builds = [b for b in _answer_folders() if b.is_dir()]  # masked only where they exist
+        for m in [*self.masks, *builds]:
+            m = Path(m)
+            if m != Path("/") and any(_inside(m, r) for r in self._roots):
                 cmd += ["--tmpfs", str(m)]
         cmd += ["--dir", WORK, "--remount-ro", "/", "--chdir", WORK, "--clearenv"]
         for k, v in self._env(HOME).items():

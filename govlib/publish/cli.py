@@ -26,6 +26,8 @@ def build(
     hub_repo: Optional[str] = typer.Option(None, "--hub-repo",
                                            help="Git repository nbgitpuller clones for the hub links (with --hub-url)."),
     hub_branch: str = typer.Option("main", "--hub-branch", help="Branch of --hub-repo."),
+    cell_timeout: Optional[int] = typer.Option(None, "--cell-timeout", min=1,
+                                               help="每个单元最多运行的秒数（默认 600）；超时则该课停止并指出是第几个单元。"),
 ) -> None:
     """Execute the lessons and render the offline course site (instructor and student editions)."""
     from rich.console import Console
@@ -42,7 +44,7 @@ def build(
     hub = {"url": hub_url, "repo": hub_repo, "branch": hub_branch} if hub_url else None
     try:
         report = run_build(syllabus=syllabus, out=out, lessons=lesson or None, jobs=jobs, force=force,
-                           quiet=quiet, console=console, hub=hub)
+                           quiet=quiet, console=console, hub=hub, cell_timeout=cell_timeout)
     except GovlibError as exc:
         console.print(f"[bold red]build stopped[/]: {escape(str(exc))}")
         raise typer.Exit(2)
