@@ -19,9 +19,34 @@ sandbox, started by the grader with:
   the grader), network (``--unshare-net``: only a private loopback, which the
   kernel's channels use), IPC, UTS; a new session (no terminal injection);
   ``--die-with-parent``;
+- **an init the kernel cannot touch**: ``--as-pid-1`` makes the runner itself
+  the sandbox's pid 1 (no bwrap reaper process), and the runner's first act
+  is ``prctl(PR_SET_DUMPABLE, 0)``.  The kernel runs as the same user, but a
+  non-dumpable process can be ptraced only with ``CAP_SYS_PTRACE`` in its
+  user namespace, which nothing in the sandbox has: the kernel cannot attach
+  to pid 1 to clear its parent-death signal (the attack of issue 22), read its
+  memory or open its descriptors, and as pid 1 it ignores the kernel's
+  signals.  When the runner ends, the kernel ends the whole PID namespace.
+  This was chosen over a seccomp filter (architecture-specific system call
+  numbers, hand-written BPF) and over a mapped unprivileged host uid (needs
+  unprivileged user namespaces and a host uid that can read the Python
+  environment): it needs nothing from the host and keeps the runner's
+  existing protection;
+- **one control group per submission** (:mod:`govlib.grading.cgroup`): a
+  process cap (``pids.max``, default 256) and a memory cap over all its
+  processes together (default 2 GiB), which hold for root too; when the run
+  ends the grader kills the init by its host pid (``--info-fd``), kills every
+  member of the group and removes it, then checks that no process is left in
+  the group or in the sandbox's PID namespace (:class:`SandboxLeak`
+  otherwise).  Grading as root without a usable control group is refused
+  (:class:`LimitsUnavailable`, Chinese message); an ordinary user without one
+  gets the per-user ``RLIMIT_NPROC`` and a note in the report;
 - **a read-only view** of the system (``/usr``, a few files of ``/etc``), of
   Python (the interpreter, the environment, ``PYTHONPATH``) and of govlib's
-  package, register and syllabus; nothing else of the host is visible;
+  package, register and the syllabus *file*; never the course folder, whose
+  builds hold the answer pages, the instructor editions and the manifest
+  (a build folder inside a visible path, and the ``--build`` folder, are
+  covered like the masks below); nothing else of the host is visible;
 - **masks**: the submissions folder, the output folder and the grader's home
   are covered by empty in-memory folders wherever they fall inside a visible
   path;
@@ -30,8 +55,8 @@ sandbox, started by the grader with:
   folder holds only the copy of this one submission, handed over through a
   pipe; no host folder is writable, so nothing persists after the run and
   nothing is written outside the output folder;
-- **limits**: address space, CPU time, file size and processes
-  (``setrlimit``, set by the runner and inherited by the kernel), a wall-clock
+- **limits**: besides the control group, address space, CPU time, file size
+  and processes (``setrlimit``, set by the runner and inherited by the kernel), a wall-clock
   limit enforced twice (the runner's watchdog, and the grader, which kills
   the sandbox; when the sandbox's first process ends, the kernel ends the
   PID namespace and every process in it).
@@ -502,8 +527,8 @@ class Runner:
         if init is not None:
             left += _namespace_members(init[1])
         if left:
-            raise SandboxLeak(f"评分已停止：一份作业的进程在结束后仍在运行（pid {', '.join(map(str, left[:10]))}），"
-                              "请手动结束它们后重试 / a submission's processes outlived it")
+            raise SandboxLeak(f"此作业的进程在沙箱结束后仍在运行且无法结束（pid {', '.join(map(str, left[:10]))}），"
+                              "请手动检查并结束它们 / a submission's processes outlived its sandbox")
         return notes
 
     def _talk(self, proc: subprocess.Popen, rfd: int, cfg: bytes, hard: float) -> bytes | None:

@@ -143,6 +143,8 @@ def _broken_register(tmp_path, edit) -> "Path":
 
 
 @pytest.mark.parametrize("kind, edit", [
+    ("unknown source", lambda raw: raw.replace(b"\npj-area,pujiang,", b"\npj-area,nosuchsource,", 1)),
+    ("bad qualifier", lambda raw: raw.replace(b",exact,", b",roughly,", 1)),
     ("non-UTF-8", lambda raw: raw + "\n".encode() + "坏行".encode("gb18030") + b"\n"),
     ("extra field", lambda raw: raw.rstrip(b"\n") + b",extra\n"),
     ("broken quoting", lambda raw: raw.rstrip(b"\n") + b'\n"unclosed,1,2\n'),
