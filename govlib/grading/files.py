@@ -31,7 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MAX_BYTES", "MAX_META_DEPTH", "IGNORED", "Entry", "display_name", "student_id", "scan_folder", "find_submissions",
+__all__ = ["MAX_BYTES", "MAX_META_DEPTH", "IGNORED", "Entry", "display_name", "printable", "student_id", "scan_folder", "find_submissions",
            "read_bytes_safely", "decode_text", "read_notebook", "code_sources", "detect_lesson", "check_params",
            "assigned_literals"]
 
@@ -65,6 +65,21 @@ def display_name(name: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def printable(text: str) -> str:
+    r"""*text* for a report cell: like :func:`display_name`, but line breaks and tabs are kept and
+    backslashes are left alone (answers may contain them); ESC, NUL, bidirectional marks become escapes.
+
+    Examples
+    --------
+    >>> print(printable("第一行\n\x1b[31m红\u202e"))
+    第一行
+    \x1b[31m红\u202e
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in "\n\t" else display_name(ch) if ch != "\\" else ch for ch in text)
 
 
 def student_id(path: str | Path) -> str:

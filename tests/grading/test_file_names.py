@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import nbformat
+import pytest
 
 from govlib.grading import files
 
@@ -69,3 +70,47 @@ def test_names_in_folder_notes_are_escaped(tmp_path):
     (tmp_path / "ok.ipynb").write_text("{}", encoding="utf-8")
     _, notes = files.find_submissions(tmp_path)
     assert notes and all("\x1b" not in n for n in notes) and "sub\\x1b[31m" in notes[0]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("bwrap") is None, reason="bubblewrap (bwrap) is not installed")
+def test_reports_and_twins_through_grade(tmp_path, monkeypatch):
+    """Three honest notebooks with hostile names and answers, graded: reports carry no raw ESC/NUL/RTL mark,
+    and the full-width name is flagged as the twin of the ASCII one."""
+    import importlib
+    import os
+    import sys
+    from pathlib import Path
+
+    from govlib.exercises import core
+    from govlib.grading import grade_folder
+
+    grading = Path(__file__).resolve().parents[1] / "data" / "grading"
+    monkeypatch.syspath_prepend(str(grading))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(grading), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(core.BANKS_ENV, "govlib_demo_bank")
+    importlib.import_module("govlib_demo_bank")
+    make_class = importlib.import_module("make_class")
+    subs = tmp_path / "class"
+    subs.mkdir()
+    answers = {**make_class.RIGHT, 6: '"网格\\x1b[2J\\x00与人力\\u202e相匹配"'}
+    names = ["zhang.ipynb", "ｚｈａｎｇ.ipynb", "li\x1b[31m\u202egnp.ipynb"]
+    for name in names:
+        (subs / name).write_text(json.dumps(make_class.notebook(answers), ensure_ascii=False), encoding="utf-8")
+    try:
+        res = grade_folder(subs, "demo", out=tmp_path / "grades", jobs=1, timeout=30, extract_timeout=5,
+                           syllabus=grading / "course" / "course.yml")
+    finally:
+        for k in [k for k, e in core._REGISTRY.items() if e.lesson == "demo"]:
+            del core._REGISTRY[k]
+        sys.modules.pop("govlib_demo_bank", None)
+        sys.modules.pop("make_class", None)
+    for key in ("scores", "files", "rubric"):
+        text = res.paths[key].read_text(encoding="utf-8-sig")
+        assert not any(c in text for c in ("\x1b", "\x00", "\u202e")), key
+    assert "li\\x1b[31m\\u202egnp.ipynb" in res.paths["scores"].read_text(encoding="utf-8-sig")
+    by = {s.file: s for s in res.submissions}
+    assert set(by) == {"zhang.ipynb", "ｚｈａｎｇ.ipynb", "li\\x1b[31m\\u202egnp.ipynb"}
+    for twin in ("zhang.ipynb", "ｚｈａｎｇ.ipynb"):
+        assert any("学生编号重复" in p for p in by[twin].problems), by[twin].problems
+    assert not any("学生编号重复" in p for p in by["li\\x1b[31m\\u202egnp.ipynb"].problems)
