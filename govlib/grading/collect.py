@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from govlib.grading.files import (Entry, assigned_literals, check_calls, code_sources, detect_lesson,
-                                  read_notebook, scan_folder, student_id)
+                                  read_notebook, scan_folder, student_id, display_name)
 from govlib.grading.kernel import EXTRACT_TIMEOUT
 
 __all__ = ["Spec", "Submission", "STATUS_ZH", "RAN", "collect_one", "collect_all", "EXTRACT_TIMEOUT"]
@@ -302,7 +302,7 @@ def collect_one(entry: Entry | str | Path, spec: Spec, timeout: float, *, runner
     if not isinstance(entry, Entry):
         entry = Entry(Path(entry), "file")
     src = entry.path
-    sub = Submission(file=src.name, student=student_id(src), status="ok")
+    sub = Submission(file=display_name(src.name), student=student_id(src), status="ok")
     if entry.kind != "file":
         sub.status = entry.kind
         sub.problems.append(entry.note)
@@ -426,7 +426,7 @@ def collect_all(folder: str | Path, spec: Spec, *, runner, handout=None, jobs: i
             try:
                 sub = fut.result()
             except Exception as exc:  # pragma: no cover - collect_one does not raise
-                sub = Submission(file=e.name, student=student_id(e.path), status="grader-error",
+                sub = Submission(file=display_name(e.name), student=student_id(e.path), status="grader-error",
                                  problems=[f"评分出错：{type(exc).__name__}"])
             done[e.name] = sub
             if on_done:
@@ -444,7 +444,7 @@ def collect_all(folder: str | Path, spec: Spec, *, runner, handout=None, jobs: i
     for e in entries:
         sub = done.get(e.name)
         if sub is None or (interrupted and sub.status == "interrupted"):
-            sub = Submission(file=e.name, student=student_id(e.path), status="interrupted",
+            sub = Submission(file=display_name(e.name), student=student_id(e.path), status="interrupted",
                              problems=["评分被中断（Ctrl-C），此文件未评分"])
         subs.append(sub)
     by_id: dict[str, list[Submission]] = {}
@@ -456,5 +456,5 @@ def collect_all(folder: str | Path, spec: Spec, *, runner, handout=None, jobs: i
         if len(group) > 1:
             names = "、".join(s.file for s in group)
             for s in group:
-                s.problems.append(f"学生编号重复：{names} 的文件名相同（仅后缀或大小写不同），均已评分，请核实")
+                s.problems.append(f"学生编号重复：{names} 的文件名相同（仅后缀、大小写或全角半角不同），均已评分，请核实")
     return subs, [], interrupted

@@ -1,6 +1,9 @@
 """Find, read and recognise the files of a submissions folder (no kernel, no exercise bank).
 
-- the student is the file name's stem (NFC-normalised);
+- the student is the file name's stem, NFKC-normalised (so a full-width
+  ``ｚｈａｎｇ`` is the twin of ``zhang``) with control, format and
+  bidirectional characters shown as visible escapes (:func:`display_name`);
+  a name that is only blanks is named after the whole file name;
 - every entry of the folder is listed (:func:`scan_folder`): regular files
   are graded; hidden files, sub-folders, symbolic links (never followed,
   wherever they point) and FIFOs, sockets or devices are reported, never
@@ -28,7 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MAX_BYTES", "IGNORED", "Entry", "student_id", "scan_folder", "find_submissions",
+__all__ = ["MAX_BYTES", "MAX_META_DEPTH", "IGNORED", "Entry", "display_name", "printable", "student_id", "scan_folder", "find_submissions",
            "read_bytes_safely", "decode_text", "read_notebook", "code_sources", "detect_lesson", "check_params",
            "assigned_literals"]
 
@@ -38,9 +41,53 @@ MAX_BYTES = 50 * 1024 * 1024
 IGNORED = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
 
+#: metadata values nested deeper than this are dropped (nbformat recurses over them)
+MAX_META_DEPTH = 64
+
+
+def display_name(name: str) -> str:
+    r"""*name* safe to print on a terminal or in a report: every control, format, bidirectional,
+    separator or unassigned character (ESC, NUL, U+202E …) becomes a visible ``\x1b``/``\u202e`` escape
+    (and a backslash is doubled, so an escape cannot be faked).
+
+    Examples
+    --------
+    >>> print(display_name("a\x1b[31mb\u202ec\x00.ipynb"))
+    a\x1b[31mb\u202ec\x00.ipynb
+    """
+    out = []
+    for ch in str(name):
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or ch == "\\":
+            code = ord(ch)
+            out.append("\\\\" if ch == "\\" else f"\\x{code:02x}" if code < 0x100 else
+                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def printable(text: str) -> str:
+    r"""*text* for a report cell: like :func:`display_name`, but line breaks and tabs are kept and
+    backslashes are left alone (answers may contain them); ESC, NUL, bidirectional marks become escapes.
+
+    Examples
+    --------
+    >>> print(printable("第一行\n\x1b[31m红\u202e"))
+    第一行
+    \x1b[31m红\u202e
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in "\n\t" else display_name(ch) if ch != "\\" else ch for ch in text)
+
+
 def student_id(path: str | Path) -> str:
-    """The student id of a submission: its file name without the last suffix."""
-    return unicodedata.normalize("NFC", Path(path).stem).strip()
+    """The student id of a submission: its file name without the last suffix, NFKC-normalised and
+    made printable (:func:`display_name`); a stem of blanks only gives 「（无名：<file name>）」."""
+    p = Path(path)
+    stem = display_name(unicodedata.normalize("NFKC", p.stem)).strip()
+    return stem or f"（无名：{display_name(p.name)!r}）"
 
 
 @dataclass(frozen=True)
@@ -94,12 +141,12 @@ def scan_folder(folder: str | Path, *, exclude: Path | None = None) -> list[Entr
             except OSError:
                 target = "?"
             dangling = not os.path.exists(p)
-            out.append(Entry(p, "symlink", f"符号链接（指向 {target}{'，目标不存在' if dangling else ''}）："
+            out.append(Entry(p, "symlink", f"符号链接（指向 {display_name(target)}{'，目标不存在' if dangling else ''}）："
                                            "为防止读取文件夹以外的文件，符号链接一律不跟随、不评分"))
         elif stat.S_ISDIR(st.st_mode):
             if e.name == ".ipynb_checkpoints" or (excl is not None and p.resolve() == excl):
                 continue
-            out.append(Entry(p, "folder", f"子文件夹 {e.name}/：只评分文件夹中直接存放的文件"))
+            out.append(Entry(p, "folder", f"子文件夹 {display_name(e.name)}/：只评分文件夹中直接存放的文件"))
         elif not stat.S_ISREG(st.st_mode):
             what = ("命名管道（FIFO）" if stat.S_ISFIFO(st.st_mode) else "套接字" if stat.S_ISSOCK(st.st_mode)
                     else "设备文件")
@@ -115,7 +162,7 @@ def find_submissions(folder: str | Path, *, exclude: Path | None = None) -> tupl
     """The files to grade in *folder*, and notes on the other entries (see :func:`scan_folder`)."""
     entries = scan_folder(folder, exclude=exclude)
     return ([e.path for e in entries if e.kind == "file"],
-            [f"{e.name}：{e.note}" for e in entries if e.kind in ("folder", "symlink", "special")])
+            [f"{display_name(e.name)}：{e.note}" for e in entries if e.kind in ("folder", "symlink", "special")])
 
 
 def read_bytes_safely(path: str | Path, limit: int = MAX_BYTES) -> bytes:
@@ -184,11 +231,46 @@ def decode_text(raw: bytes) -> tuple[str | None, str]:
         return raw.decode("utf-8"), ""
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few stray bytes (one Latin-1 "é" typed into an honest notebook): read it, say so
+    text = raw.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - raw.decode("utf-8", "ignore").count("\ufffd")
+    if 0 < bad <= max(8, len(raw) // 10000) and text.lstrip().startswith("{"):
+        return text, f"UTF-8（有 {bad} 处字节不是 UTF-8，已替换为 �）"
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
         return None, ""
     return (text, "GB18030/GBK") if text.lstrip().startswith("{") else (None, "")
+
+
+def _depth(value, limit: int) -> int:
+    """Nesting depth of a JSON value, counted without recursion, stopping past *limit*."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, (dict, list)):
+            deepest = max(deepest, d)
+            if deepest > limit:
+                return deepest
+            stack.extend((c, d + 1) for c in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
+def _prune_metadata(data: dict) -> list[str]:
+    """Drop metadata values nested deeper than :data:`MAX_META_DEPTH` (nbformat cannot read them);
+    the dropped keys, as ``where.key``."""
+    dropped = []
+    holders = [("笔记本", data.get("metadata"))]
+    holders += [(f"第{i + 1}个单元", c.get("metadata")) for i, c in enumerate(data.get("cells") or [])
+                if isinstance(c, dict)]
+    for where, meta in holders:
+        if not isinstance(meta, dict):
+            continue
+        for key in list(meta):
+            if _depth(meta[key], MAX_META_DEPTH) > MAX_META_DEPTH:
+                del meta[key]
+                dropped.append(f"{where}.{display_name(str(key))[:40]}")
+    return dropped
 
 
 def read_notebook(path: str | Path):
@@ -232,6 +314,11 @@ def read_notebook(path: str | Path):
     version = data.get("nbformat")
     if version not in (3, 4):
         return None, "broken", f"文件损坏：不支持的笔记本格式版本（nbformat {str(version)[:10]}）"
+    dropped = _prune_metadata(data)
+    if dropped:
+        text = json.dumps(data, ensure_ascii=False)
+        notes.append(f"元数据嵌套过深（超过 {MAX_META_DEPTH} 层），已忽略：{'、'.join(dropped[:5])}"
+                     + ("……" if len(dropped) > 5 else ""))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -187,7 +187,8 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
         raise ParameterError(f"--out {out_dir} 不能是作业文件夹本身或在其中：评分从不写入作业文件夹 / "
                              f"--out may not be or be inside the submissions folder {sub_dir}")
     handout = load_handout(lesson, exercises, set_name=set_name, syllabus=syllabus, build=build)
-    runner = Runner(masks=[sub_dir.resolve(), out_dir.resolve(), Path.home().resolve()], sandbox=sandbox,
+    runner = Runner(masks=[sub_dir.resolve(), out_dir.resolve(), Path.home().resolve(),
+                           *([Path(build).resolve()] if build else [])], sandbox=sandbox,
                     limits=limits or Limits(), jobs=jobs or (os.cpu_count() or 1))
     _check_writable(out_dir)
     spec = Spec.from_exercises(lesson, exercises, param_names=sorted(handout.values))
@@ -199,7 +200,7 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
                      "~/.config/govlib/course-key）：全部按统一发放版评分。如果发给学生的是专属笔记本，请设置密钥后重新评分")
     notes[:0] = [f"评分参数来自{handout.origin}：" + "，".join(f"{k}={v!r}" for k, v in handout.values.items())
              if handout.values else f"评分参数：{handout.origin}"]
-    notes += handout.notes
+    notes += handout.notes + runner.notes
     if handout_for is not None:
         notes.append(f"本课每名学生的数字不同（{'、'.join(_varying(lesson, set_name, syllabus))}）：每份作业按文件名对应学生的专属数字评分（由课程密钥重新算出，"
                      "不读取笔记本中的数字）；下文题目中的数字是统一发放版的")

@@ -32,6 +32,7 @@ import re
 from pathlib import Path
 
 from govlib.atomic import atomic_write
+from govlib.grading.files import printable
 from govlib.grading.collect import STATUS_ZH
 from govlib.grading.score import ROW_STATUS_ZH, QuestionStat, Row, student_totals
 
@@ -59,7 +60,7 @@ def csv_cell(value) -> str:
     >>> csv_cell("=SUM(A1)"), csv_cell("-5"), csv_cell("@SUM(1)"), csv_cell("-2+3"), csv_cell(3)
     ("'=SUM(A1)", '-5', "'@SUM(1)", "'-2+3", '3')
     """
-    text = "" if value is None else str(value)
+    text = printable("" if value is None else str(value))  # no ESC/NUL/RTL mark reaches a spreadsheet or terminal
     if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.match(text):
         return "'" + text
     return text
@@ -191,7 +192,7 @@ def md_text(text) -> str:
     >>> print(md_text("<b>粗体</b> **x** [a](b)"))
     &lt;b&gt;粗体&lt;/b&gt; \\*\\*x\\*\\* \\[a\\]\\(b\\)
     """
-    one = " ".join(("" if text is None else str(text)).split())
+    one = " ".join(printable("" if text is None else str(text)).split())
     return _MD_SPECIAL.sub(r"\\\1", html.escape(one, quote=False))
 
 

@@ -87,13 +87,13 @@ def _seed_home(cfg: dict) -> None:
 
 
 def main() -> int:
+    harden()  # first: in the sandbox this process is the init (pid 1), which the kernel must not ptrace
     cfg = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     sys.stdin.close()
     try:
         os.close(0)
     except OSError:
         pass
-    harden()
     fd = int(cfg["result_fd"])
     lock = threading.Lock()
     written = []

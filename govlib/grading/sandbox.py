@@ -19,9 +19,34 @@ sandbox, started by the grader with:
   the grader), network (``--unshare-net``: only a private loopback, which the
   kernel's channels use), IPC, UTS; a new session (no terminal injection);
   ``--die-with-parent``;
+- **an init the kernel cannot touch**: ``--as-pid-1`` makes the runner itself
+  the sandbox's pid 1 (no bwrap reaper process), and the runner's first act
+  is ``prctl(PR_SET_DUMPABLE, 0)``.  The kernel runs as the same user, but a
+  non-dumpable process can be ptraced only with ``CAP_SYS_PTRACE`` in its
+  user namespace, which nothing in the sandbox has: the kernel cannot attach
+  to pid 1 to clear its parent-death signal (the attack of issue 22), read its
+  memory or open its descriptors, and as pid 1 it ignores the kernel's
+  signals.  When the runner ends, the kernel ends the whole PID namespace.
+  This was chosen over a seccomp filter (architecture-specific system call
+  numbers, hand-written BPF) and over a mapped unprivileged host uid (needs
+  unprivileged user namespaces and a host uid that can read the Python
+  environment): it needs nothing from the host and keeps the runner's
+  existing protection;
+- **one control group per submission** (:mod:`govlib.grading.cgroup`): a
+  process cap (``pids.max``, default 256) and a memory cap over all its
+  processes together (default 2 GiB), which hold for root too; when the run
+  ends the grader kills the init by its host pid (``--info-fd``), kills every
+  member of the group and removes it, then checks that no process is left in
+  the group or in the sandbox's PID namespace (:class:`SandboxLeak`
+  otherwise).  Grading as root without a usable control group is refused
+  (:class:`LimitsUnavailable`, Chinese message); an ordinary user without one
+  gets the per-user ``RLIMIT_NPROC`` and a note in the report;
 - **a read-only view** of the system (``/usr``, a few files of ``/etc``), of
   Python (the interpreter, the environment, ``PYTHONPATH``) and of govlib's
-  package, register and syllabus; nothing else of the host is visible;
+  package, register and the syllabus *file*; never the course folder, whose
+  builds hold the answer pages, the instructor editions and the manifest
+  (a build folder inside a visible path, and the ``--build`` folder, are
+  covered like the masks below); nothing else of the host is visible;
 - **masks**: the submissions folder, the output folder and the grader's home
   are covered by empty in-memory folders wherever they fall inside a visible
   path;
@@ -30,8 +55,8 @@ sandbox, started by the grader with:
   folder holds only the copy of this one submission, handed over through a
   pipe; no host folder is writable, so nothing persists after the run and
   nothing is written outside the output folder;
-- **limits**: address space, CPU time, file size and processes
-  (``setrlimit``, set by the runner and inherited by the kernel), a wall-clock
+- **limits**: besides the control group, address space, CPU time, file size
+  and processes (``setrlimit``, set by the runner and inherited by the kernel), a wall-clock
   limit enforced twice (the runner's watchdog, and the grader, which kills
   the sandbox; when the sandbox's first process ends, the kernel ends the
   PID namespace and every process in it).
@@ -72,8 +97,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govlib.errors import ParameterError
+from govlib.grading.cgroup import probe as probe_groups
 
-__all__ = ["SandboxMissing", "Limits", "Runner", "find_bwrap", "check_bwrap", "INSTALL_HINT"]
+__all__ = ["SandboxMissing", "LimitsUnavailable", "SandboxLeak", "Limits", "Runner", "find_bwrap", "check_bwrap", "INSTALL_HINT"]
 
 #: how to install the sandbox tool (shown when it is missing)
 INSTALL_HINT = ("评分需要沙箱工具 bubblewrap（bwrap）来隔离每份作业，但本机没有找到或无法运行它。"
@@ -90,6 +116,23 @@ class SandboxMissing(ParameterError):
     """bwrap is not installed or cannot create a sandbox here."""
 
 
+class LimitsUnavailable(ParameterError):
+    """Grading as root, but no control group can be made: the limits would not hold."""
+
+
+class SandboxLeak(RuntimeError):
+    """A process of a finished submission could not be ended (grading stops)."""
+
+
+#: why grading as root needs a control group
+LIMITS_HINT = ("以 root 身份评分时，进程数和内存上限只能由控制组（cgroup）保证（root 不受 RLIMIT_NPROC 限制，"
+               "内存限制也只对单个进程有效），但本机无法为每份作业创建控制组（{why}）。为避免在没有限制的情况下"
+               "运行学生代码，评分已停止。请以普通用户身份运行 govlib grade，或让 /sys/fs/cgroup 可写"
+               "（cgroup v2 需启用 pids 与 memory 控制器，或挂载 cgroup v1 的 pids 与 memory 层级）。 / "
+               "Grading as root needs a cgroup for the process and memory caps, and none can be created here "
+               "({why}); run as an ordinary user or make /sys/fs/cgroup writable.")
+
+
 @dataclass(frozen=True)
 class Limits:
     """Resource limits of one submission.
@@ -97,18 +140,23 @@ class Limits:
     Attributes
     ----------
     memory : int
-        Bytes of address space per process.
+        Bytes of address space per process (``setrlimit``).
+    total_memory : int
+        Bytes of memory of all the submission's processes together (the
+        control group's memory cap; in-memory files count too).
     cpu_extra : int
         CPU seconds allowed beyond the notebook's time limit.
     fsize : int
         Largest file a submission may write, bytes.
     nproc : int
-        Processes and threads a submission may add.
+        Processes and threads of the whole submission, runner and kernel
+        included (the control group's ``pids.max``).
     scratch : int
         Size of the in-memory home, bytes.
     """
 
     memory: int = 4 * 1024 ** 3
+    total_memory: int = 2 * 1024 ** 3
     cpu_extra: int = 60
     fsize: int = 64 * 1024 ** 2
     nproc: int = 256
@@ -168,8 +216,10 @@ def _python_roots() -> list[Path]:
     """Folders Python and govlib need, read-only."""
     from govlib import paths
 
+    # not the course folder: it holds the builds (answer pages, instructor editions, the manifest);
+    # the syllabus file alone is bound (see Runner._bwrap_cmd)
     roots = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent,
-             paths.PACKAGE, paths.DATA, paths.COURSE}
+             paths.PACKAGE, paths.DATA}
     for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep):
         if entry:
             roots.add(Path(entry))
@@ -190,6 +240,19 @@ def _python_roots() -> list[Path]:
         if not any(_inside(r, k) for k in kept):
             kept.append(r)
     return kept
+
+
+def _answer_folders() -> list[Path]:
+    """Build folders a submission must never see, wherever they fall inside a visible root."""
+    from govlib import paths
+
+    out = []
+    for p in (paths.BUILD, paths.COURSE / "_build"):
+        try:
+            out.append(Path(p).resolve())
+        except OSError:
+            continue
+    return out
 
 
 def _mpl_cache() -> Path | None:
@@ -218,6 +281,58 @@ def _thread_count(uid: int) -> int:
     except OSError:  # pragma: no cover - no /proc
         return 0
     return n
+
+
+def _read_info(fd: int, wait: float = 20.0) -> tuple[int, str] | None:
+    """bwrap's ``--info-fd`` report: the sandbox init's host pid and its PID namespace, or None."""
+    import selectors
+
+    buf = b""
+    end = time.monotonic() + wait
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        while time.monotonic() < end and b"}" not in buf and len(buf) < 4096:
+            if not sel.select(timeout=max(0.0, end - time.monotonic())):
+                break
+            b = os.read(fd, 4096)
+            if not b:
+                break
+            buf += b
+    try:
+        pid = int(json.loads(buf.decode("ascii"))["child-pid"])
+        return pid, os.readlink(f"/proc/{pid}/ns/pid")
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError):
+        return None
+
+
+def _namespace_members(ns: str, wait: float = 10.0) -> list[int]:
+    """Kill every process whose PID namespace is *ns*; the pids still alive after *wait* seconds."""
+    end = time.monotonic() + wait
+    while True:
+        found = []
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    if os.readlink(f"/proc/{d}/ns/pid") == ns:
+                        found.append(int(d))
+                except OSError:
+                    continue
+        alive = []
+        for pid in found:
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as fh:
+                    if fh.read().rsplit(b")", 1)[1].split()[0] == b"Z":
+                        continue  # a zombie waiting for its parent: nothing runs
+            except (OSError, IndexError):
+                continue
+            alive.append(pid)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if not alive or time.monotonic() > end:
+            return alive
+        time.sleep(0.05)
 
 
 @dataclass
@@ -251,6 +366,14 @@ class Runner:
         self._procs: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
         self.cancelled = threading.Event()
+        #: notes for the report (Chinese), e.g. how the limits are enforced
+        self.notes: list[str] = []
+        self._groups, why = probe_groups()
+        if self._groups is None:
+            if self.sandbox and os.geteuid() == 0:
+                raise LimitsUnavailable(LIMITS_HINT.format(why=why))
+            self.notes.append("注意：本机无法创建控制组（cgroup），进程数上限按用户（RLIMIT_NPROC）执行，"
+                              "内存上限只对单个进程有效")
 
     # ------------------------------------------------------------------ command lines
     def _env(self, home: str) -> dict[str, str]:
@@ -268,9 +391,12 @@ class Runner:
                 env[key] = os.environ[key]
         return env
 
-    def _bwrap_cmd(self, result_fd: int) -> list[str]:
+    def _bwrap_cmd(self, info_fd: int) -> list[str]:
+        # --as-pid-1: the runner itself is the sandbox's init, and it is non-dumpable before any student
+        # code exists, so the kernel cannot ptrace it (and clear its parent-death signal); when it ends,
+        # the kernel ends every process of the PID namespace.  --info-fd tells the grader its host pid.
         cmd = [self.bwrap, "--unshare-user", "--uid", "1000", "--gid", "1000", "--disable-userns",
-               "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+               "--unshare-pid", "--as-pid-1", "--info-fd", str(info_fd), "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--hostname", "sandbox",
                *self._base, "--proc", "/proc", "--dev", "/dev",
                # the scratch mounts come first: a root that lies below /tmp or the home (a checkout or
@@ -282,7 +408,13 @@ class Runner:
             cmd += ["--ro-bind", str(r), str(r)]
         if self._mpl is not None:
             cmd += ["--ro-bind", str(self._mpl), "/opt/govlib-mpl-cache"]
-        for m in self.masks:
+        from govlib import paths
+
+        syllabus = paths.SYLLABUS.resolve()
+        if syllabus.is_file() and not any(_inside(syllabus, r) for r in self._roots):
+            cmd += ["--ro-bind", str(syllabus), str(syllabus)]
+        builds = [b for b in _answer_folders() if b.is_dir()]  # masked only where they exist
+        for m in [*self.masks, *builds]:
             m = Path(m)
             if m != Path("/") and any(_inside(m, r) for r in self._roots):
                 cmd += ["--tmpfs", str(m)]
@@ -298,13 +430,17 @@ class Runner:
         """Run one submission's code cells; return ``{"status", "problems", "payload"}``.
 
         Never raises for what the submission does; the result is validated.
+        Every process of the submission is ended before this returns
+        (:class:`SandboxLeak` if one cannot be, which stops grading).
         """
-        from govlib.grading.kernel import validate_payload
-
         variables, params = list(variables), list(params)
         nonce = secrets.token_hex(16)
         rfd, wfd = os.pipe()
+        ifd_r, ifd_w = os.pipe() if self.sandbox else (-1, -1)
         tmp = None
+        group = None
+        data = None
+        notes: list[str] = []
         try:
             cfg = {"sources": sources, "variables": variables, "params": params, "timeout": timeout,
                    "extract_timeout": extract_timeout, "nonce": nonce, "result_fd": wfd,
@@ -312,7 +448,7 @@ class Runner:
                    "limits": {"memory": self.limits.memory, "cpu": int(timeout + extract_timeout) + self.limits.cpu_extra,
                               "fsize": self.limits.fsize, "nproc": self._nproc, "core": 0}}
             if self.sandbox:
-                cmd = self._bwrap_cmd(wfd)
+                cmd = self._bwrap_cmd(ifd_w)
                 cfg["cwd"] = WORK
                 cfg["mpl_cache"] = "/opt/govlib-mpl-cache" if self._mpl is not None else None
                 env, cwd = None, None
@@ -326,13 +462,19 @@ class Runner:
                 cfg["mpl_cache"] = str(self._mpl) if self._mpl is not None else None
             if self.cancelled.is_set():
                 return {"status": "interrupted", "problems": ["评分被中断，此文件未评分"], "payload": None}
+            if self._groups is not None:
+                group = self._groups.create(self.limits.nproc, self.limits.total_memory)
+                cmd = group.wrap(cmd)
             proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, pass_fds=(wfd,), env=env, cwd=cwd,
-                                    start_new_session=True)
-            os.close(wfd)
-            wfd = -1
+                                    stderr=subprocess.DEVNULL, pass_fds=tuple(f for f in (wfd, ifd_w) if f >= 0),
+                                    env=env, cwd=cwd, start_new_session=True)
+            for fd in (wfd, ifd_w):
+                if fd >= 0:
+                    os.close(fd)
+            wfd = ifd_w = -1
             with self._lock:
                 self._procs.add(proc)
+            init = _read_info(ifd_r) if ifd_r >= 0 else None
             try:
                 data = self._talk(proc, rfd, json.dumps(cfg).encode("utf-8"),
                                   hard=60 + timeout + 3 * extract_timeout + 10)
@@ -340,18 +482,54 @@ class Runner:
                 self._kill(proc)
                 with self._lock:
                     self._procs.discard(proc)
+                notes = self._reap(proc, init, group)
+                group = None
         finally:
-            for fd in (rfd, wfd):
+            for fd in (rfd, wfd, ifd_r, ifd_w):
                 if fd >= 0:
                     try:
                         os.close(fd)
                     except OSError:
                         pass
+            if group is not None:
+                group.close()
             if tmp:
                 shutil.rmtree(tmp, ignore_errors=True)
         if self.cancelled.is_set() and not data:
             return {"status": "interrupted", "problems": ["评分被中断，此文件未评分"], "payload": None}
-        return self._validate(data, nonce, variables, params)
+        out = self._validate(data, nonce, variables, params)
+        out["problems"] = notes + out["problems"]
+        return out
+
+    def _reap(self, proc: subprocess.Popen, init: tuple[int, str] | None, group) -> list[str]:
+        """End whatever is left of one submission and check that nothing is; notes on caps that were hit.
+
+        The sandbox's init (the runner) is killed by its host pid -- which ends its PID namespace --
+        then every member of the submission's control group; finally no process may remain in the
+        group or in the PID namespace.
+        """
+        notes: list[str] = []
+        if init is not None:
+            try:
+                os.kill(init[0], signal.SIGKILL)
+            except OSError:
+                pass
+        left: list[int] = []
+        if group is not None:
+            ev = group.events()
+            if ev["oom"]:
+                notes.append(f"内存超出上限：作业全部进程合计不得超过 {self.limits.total_memory / 1024 ** 2:g} MiB，"
+                             f"系统终止了其中的进程（{ev['oom']} 次）")
+            if ev["pids"]:
+                notes.append(f"进程数达到上限：作业的进程和线程合计不得超过 {self.limits.nproc} 个，"
+                             "超出的创建被拒绝")
+            left = group.close()
+        if init is not None:
+            left += _namespace_members(init[1])
+        if left:
+            raise SandboxLeak(f"此作业的进程在沙箱结束后仍在运行且无法结束（pid {', '.join(map(str, left[:10]))}），"
+                              "请手动检查并结束它们 / a submission's processes outlived its sandbox")
+        return notes
 
     def _talk(self, proc: subprocess.Popen, rfd: int, cfg: bytes, hard: float) -> bytes | None:
         try:
@@ -384,7 +562,7 @@ class Runner:
                 chunks.append(b)
         return b"".join(chunks) if chunks and proc.poll() is not None else None
 
-    def _kill(self, proc: subprocess.Popen) -> None:
+    def _kill(self, proc: subprocess.Popen) -> None:  # noqa: D401 - the outer process and its group
         if proc.poll() is None:
             try:
                 os.killpg(proc.pid, signal.SIGKILL)

@@ -28,6 +28,8 @@ def build(
     hub_repo: Optional[str] = typer.Option(None, "--hub-repo",
                                            help="nbgitpuller 为这些链接克隆的 Git 仓库（与 --hub-url 一起给出）。"),
     hub_branch: str = typer.Option("main", "--hub-branch", help="--hub-repo 的分支。"),
+    cell_timeout: Optional[int] = typer.Option(None, "--cell-timeout", min=1, show_default="600",
+                                               help="每个单元最多运行的秒数；超时则该课停止并指出是第几个单元。"),
 ) -> None:
     """运行各课并生成离线课程网站（教师版与学生版）。"""
     from rich.console import Console
@@ -43,7 +45,7 @@ def build(
     hub = {"url": hub_url, "repo": hub_repo, "branch": hub_branch} if hub_url else None
     try:
         report = run_build(syllabus=syllabus, out=out, lessons=lesson or None, jobs=jobs, force=force,
-                           quiet=quiet, console=console, hub=hub)
+                           quiet=quiet, console=console, hub=hub, cell_timeout=cell_timeout)
     except GovlibError as exc:
         console.print(f"[bold red]构建已停止[/]：{escape(str(exc))}")
         raise typer.Exit(2)

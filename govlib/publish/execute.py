@@ -168,6 +168,26 @@ def retry_kernel_start(run, attempts: int = 2):
                 raise
 
 
+def _running_cell(nb, name: str) -> tuple[int | None, str]:
+    """The cell papermill was running when the time ran out: (1-based number, label).
+
+    papermill marks every cell ``pending`` before the run and ``completed`` once it is left, even by a
+    time-out, so the cell that ran out of time is the last one no longer ``pending``.
+    """
+    last = None
+    for cell in (nb.cells if nb is not None else []):
+        if cell.get("metadata", {}).get("papermill", {}).get("status", "pending") == "pending":
+            break
+        last = cell
+    if last is None:
+        return None, "(timeout)"
+    cid = str(last.get("id", ""))
+    if cid.startswith("src-"):
+        n = int(cid[4:]) + 1
+        return n, f"cell {n} of {name}"
+    return None, "the injected parameters cell"
+
+
 def run_job(job: Job) -> dict:
     """Execute *job* and write its editions; return a result record (never raises)."""
     t0 = time.monotonic()
@@ -176,6 +196,7 @@ def run_job(job: Job) -> dict:
         import jupytext
         import nbformat
         import papermill as pm
+        from nbclient.exceptions import CellTimeoutError
         from papermill.exceptions import PapermillExecutionError
 
         from govlib.publish import editions as ed
@@ -220,6 +241,12 @@ def run_job(job: Job) -> dict:
             tb = "\n".join(exc.traceback or [])
             return _failure(job, t0, cell=cell_no, cell_label=label, ename=exc.ename,
                             evalue=str(exc.evalue), detail=_strip_ansi(tb), kept=kept)
+        except CellTimeoutError:
+            cell_no, label = _running_cell(_engine_last_nb(), nb_path.name)
+            where = f"第 {cell_no} 个单元" if cell_no else "某个单元"
+            return _failure(job, t0, cell=cell_no, cell_label=label, ename="CellTimeoutError",
+                            evalue=f"{where}运行超过 {job.timeout} 秒，已停止（可用 --cell-timeout 调整上限） / "
+                                   f"a cell ran longer than {job.timeout} s")
 
         clean = ed.normalise(executed, meta=meta)
         from govlib.publish.outputs import Context, OfflineError, render_all

@@ -30,7 +30,7 @@ from govlib.publish.params import read_parameters, validate_parameter_set
 from govlib.publish.slideplan import plan_path
 
 __all__ = ["MARKER", "Plan", "select", "validate", "make_plan", "ensure_out", "prune", "safe_path",
-           "is_current", "stamp", "unchanged", "check_tools"]
+           "is_current", "stamp", "unchanged", "check_tools", "check_register", "lock_out"]
 
 #: the file that marks a folder as a govlib build
 MARKER = ".govlib-build"
@@ -189,6 +189,49 @@ def _is_govlib_manifest(path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(doc, dict) and str(doc.get("format", "")).startswith("govlib-build")
+
+
+def check_register(data_dir: Path | None = None) -> None:
+    """Validate the register of published figures (and the frameworks) as ``govlib data check`` does.
+
+    Run before any kernel starts: a broken ``figures.csv`` (unknown source, bad qualifier, extra field,
+    broken quoting, non-UTF-8 …) stops the build at once, with the file, row and field, instead of
+    failing inside every lesson's kernel.
+
+    Raises
+    ------
+    DataError
+        The register or a framework file is invalid.
+    """
+    from govlib import paths
+    from govlib.data import Register, load_framework
+
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA
+    reg = Register(data_dir)
+    for p in sorted((data_dir / "frameworks").glob("*.yaml")):
+        load_framework(p, register=reg)
+
+
+def lock_out(out: Path):
+    """Hold an exclusive lock on the output folder for one build; a second build into it is refused.
+
+    Returns the open descriptor (the lock ends when it is closed, or when the process ends).
+
+    Raises
+    ------
+    GovlibError
+        Another build holds the folder.
+    """
+    import fcntl
+
+    fd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise GovlibError(f"{display_path(out)}: 另一个构建正在写入这个文件夹，为免重复工作和互相覆盖，本次构建已停止；"
+                          "请等它结束后再运行，或换一个 --out 文件夹。\n(another build is writing to this folder)") from None
+    return fd
 
 
 def ensure_out(out: Path) -> None:

@@ -125,7 +125,8 @@ def _warm_citations() -> None:
 def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUILD,
               lessons: Iterable[str] | None = None, jobs: int | None = None, force: bool = False,
               quiet: bool = False, hash_paths: Iterable[str | Path] | None = None, *,
-              cite: Callable[[str], str] | None = None, console=None, hub: dict | None = None) -> BuildReport:
+              cite: Callable[[str], str] | None = None, console=None, hub: dict | None = None,
+              cell_timeout: int | None = None, data_dir: str | Path | None = None) -> BuildReport:
     """Build the course: execute what changed, render every edition, write the index and manifest.
 
     Parameters
@@ -152,6 +153,11 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
     hub : dict, optional
         ``{"url", "repo", "branch"}`` of a JupyterHub with nbgitpuller: the index links each lesson there
         (default: the syllabus' ``hub`` entry, if its model has one).
+    cell_timeout : int, optional
+        Seconds one cell may run before the build stops that lesson and names the cell
+        (default 600).
+    data_dir : path, optional
+        The register checked before any kernel starts (default ``data/``, as the kernels read it).
 
     Returns
     -------
@@ -160,12 +166,13 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
     Raises
     ------
     DataError
-        The syllabus is invalid.
+        The syllabus is invalid, or the register of figures is (checked before any kernel starts).
     ParameterError
         A parameter set does not match its notebook (raised before any kernel starts).
     GovlibError
         An unknown lesson id was asked for; *out* is a non-empty folder that is
-        not a govlib build; a system tool an output needs (Chromium) is missing.
+        not a govlib build; another build is writing to *out*; a system tool an
+        output needs (Chromium) is missing.
     KeyboardInterrupt
         After stopping the workers and removing temporary files.
     """
@@ -179,13 +186,34 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
     selected = plan_mod.select(syl, lessons)
     items = plan_mod.validate(syl, selected)
     plan_mod.check_tools()
+    if cell_timeout is not None and int(cell_timeout) < 1:
+        from govlib.errors import ParameterError
+
+        raise ParameterError(f"--cell-timeout 须为正整数秒数（得到 {cell_timeout}） / must be a positive number of seconds")
     plan_mod.ensure_out(out)
+    lock = plan_mod.lock_out(out)  # one build per folder: a second one is refused before it touches anything
+    try:
+        return _locked_build(syl, out, selected, items, lessons=lessons, jobs=jobs, force=force, quiet=quiet,
+                             hash_paths=hash_paths, cite=cite, console=console, hub=hub, t0=t0,
+                             cell_timeout=cell_timeout, data_dir=data_dir)
+    finally:
+        os.close(lock)
+
+
+def _locked_build(syl, out: Path, selected, items, *, lessons, jobs, force, quiet, hash_paths, cite, console, hub,
+                  t0, cell_timeout, data_dir) -> BuildReport:
     cache.sweep_tmp(out)
 
     # 2. plan: what is current, what must run
     tree = cache.tree_hash(hash_paths if hash_paths is not None else default_hash_paths())
     plan = plan_mod.make_plan(syl, selected, items, out, force=force, tree=tree)
     entries, report = plan.entries, BuildReport(out=out, cached=list(plan.cached))
+    if plan.to_run:
+        plan_mod.check_register(Path(data_dir) if data_dir is not None else None)
+        if cell_timeout is not None:
+            from dataclasses import replace
+
+            plan.to_run[:] = [replace(job, timeout=int(cell_timeout)) for job in plan.to_run]
 
     def write_manifest() -> None:
         cache.write_manifest(out, list(entries.values()), course=syl.title_zh, govlib_version=__version__,
@@ -208,6 +236,7 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
             try:
                 run_pool(plan.to_run, n, progress, on_result, out)
             except KeyboardInterrupt:
+                _keep_unfinished(out, plan, report)
                 write_manifest()
                 raise
 
@@ -227,6 +256,22 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
         console.print(("[green]build ok[/]: " if report.ok else "[bold red]build failed[/]: ")
                       + escape(report.summary()))
     return report
+
+
+def _keep_unfinished(out: Path, plan: plan_mod.Plan, report: BuildReport) -> None:
+    """After Ctrl-C: every job that did not finish, and the site pages, keep their last good build's entries
+    (those files are untouched: a job writes its outputs only when it has finished)."""
+    finished = set(report.executed) | {f"{f.lesson}/{f.params}" for f in report.failures}
+    for e in plan.old:  # the site pages: not rewritten, since the build stopped before the index
+        if e.get("lesson") is None and e["path"] not in plan.entries and (out / e["path"]).is_file():
+            plan.entries[e["path"]] = {**e, "status": "carried", "seconds": 0.0}
+    for job in plan.to_run:
+        if job.key in finished:
+            continue
+        for e in plan.old_by_key.get((job.lesson, job.set_name), []):
+            if e["path"] not in plan.entries and (out / e["path"]).is_file():
+                plan.entries[e["path"]] = {**e, "status": "failed" if e.get("status") == "failed" else "carried",
+                                           "seconds": 0.0}
 
 
 def _sets(entries: dict[str, dict], plan: plan_mod.Plan) -> dict[str, dict]:

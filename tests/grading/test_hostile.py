@@ -167,7 +167,8 @@ def test_every_entry_listed_with_a_status(graded):
     assert recs["drafts"]["status"] == "folder"
     assert "UTF-16" in recs["utf16.ipynb"]["problems"]
     assert "nbformat 3" in recs["old_v3.ipynb"]["problems"]
-    assert "died" == recs["killparent.ipynb"]["status"]
+    assert recs["killparent.ipynb"]["status"] == "errors"
+    assert "ProcessLookupError" in recs["killparent.ipynb"]["problems"]  # nothing left it could kill
     assert recs["denominator.ipynb"]["graded"] == "5" and recs["denominator.ipynb"]["correct"] == "0"
 
 

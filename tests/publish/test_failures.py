@@ -126,3 +126,80 @@ def test_errors_after_start_are_never_retried():
     with pytest.raises(DeadKernelError):
         retry_kernel_start(died_in_a_cell)
     assert len(calls) == 1
+
+
+# ---------------------------------------------------------------- issue 22: the register, cell time, the lock
+
+def _broken_register(tmp_path, edit) -> "Path":
+    import shutil
+
+    from govlib import paths
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    fig = data / "figures.csv"
+    fig.write_bytes(edit(fig.read_bytes()))
+    return data
+
+
+@pytest.mark.parametrize("kind, edit", [
+    ("unknown source", lambda raw: raw.replace(b"\npj-area,pujiang,", b"\npj-area,nosuchsource,", 1)),
+    ("bad qualifier", lambda raw: raw.replace(b",exact,", b",roughly,", 1)),
+    ("non-UTF-8", lambda raw: raw + "\n".encode() + "坏行".encode("gb18030") + b"\n"),
+    ("extra field", lambda raw: raw.rstrip(b"\n") + b",extra\n"),
+    ("broken quoting", lambda raw: raw.rstrip(b"\n") + b'\n"unclosed,1,2\n'),
+])
+def test_a_broken_register_stops_the_build_before_any_kernel(course, tmp_path, monkeypatch, kind, edit):
+    import govlib.publish.runner as runner
+    from govlib.errors import DataError
+
+    def no_kernels(*a, **k):  # pragma: no cover - must not be reached
+        raise AssertionError("a kernel pool was started")
+
+    monkeypatch.setattr(runner, "run_pool", no_kernels)
+    data = _broken_register(tmp_path, edit)
+    with pytest.raises(DataError) as info:
+        course.build(data_dir=data)
+    assert "figures.csv" in str(info.value), (kind, str(info.value))
+    assert not (course.out / "lessons").exists()
+
+
+def test_a_cell_over_the_cell_timeout_is_named(course):
+    course.keep_only("beta")
+    course.add_lesson("slow", "slow.md", {"default": {"pause": 60.0}})
+    report = course.build(lessons=["slow"], cell_timeout=3, jobs=1)
+    [f] = report.failures
+    # slow.md: title (markdown) 1, parameters 2, the sleeping cell 3
+    assert (f.lesson, f.params, f.ename, f.cell) == ("slow", "default", "CellTimeoutError", 3)
+    assert "cell 3 of slow.md" in f.cell_label
+    assert "第 3 个单元运行超过 3 秒" in f.evalue and "--cell-timeout" in f.evalue
+    assert report.seconds < 60
+
+
+def test_cell_timeout_must_be_positive(course):
+    with pytest.raises(ParameterError, match="--cell-timeout"):
+        course.build(cell_timeout=0)
+
+
+def test_a_second_build_into_the_same_folder_is_refused(course, monkeypatch):
+    import os
+
+    import govlib.publish.runner as runner
+    from govlib.publish import plan
+
+    def no_kernels(*a, **k):  # pragma: no cover - must not be reached
+        raise AssertionError("a kernel pool was started")
+
+    monkeypatch.setattr(runner, "run_pool", no_kernels)
+    plan.ensure_out(course.out)
+    held = plan.lock_out(course.out)  # the first build
+    try:
+        with pytest.raises(GovlibError) as info:
+            course.build()
+        assert "另一个构建正在写入" in str(info.value)
+    finally:
+        os.close(held)
+    assert not (course.out / "lessons").exists()
+    # once the first build is done the folder is free again
+    again = plan.lock_out(course.out)
+    os.close(again)

@@ -81,3 +81,45 @@ def test_ctrl_c_leaves_complete_files_and_no_kernels(course):
     report = course.build()
     assert report.ok
     assert "slow/long" in report.executed
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_ctrl_c_during_a_rebuild_keeps_every_entry_of_the_last_good_build(course):
+    """Issue 22: Ctrl-C while lessons are being rebuilt dropped their manifest entries (326 -> 280)."""
+    course.keep_only("beta")
+    course.add_lesson("slow", "slow.md", {"default": {}, "long": {"pause": 0.0}})
+    first = course.build()
+    assert first.ok, first.text
+    before = {a["path"]: a for a in _manifest(course.out)}
+    assert {("slow", "long"), ("slow", "default"), ("beta", "default")} <= {(a["lesson"], a["params"])
+                                                                           for a in before.values()}
+    data = course.syllabus_data()
+    data["lessons"][-1]["params"]["long"]["pause"] = 90.0  # slow/long must run again, and takes long
+    course.write_syllabus(data)
+    marker = f"GOVLIB_TEST_{uuid.uuid4().hex}"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CLI, "--syllabus", str(course.syllabus), "--out", str(course.out), "-j", "1", "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, marker: "1"},
+        start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        # the build, its worker and the worker's kernel: the long cell is running
+        while len(_marked_processes(marker)) < 3 and time.monotonic() < deadline:
+            assert proc.poll() is None, proc.communicate()[0]
+            time.sleep(0.3)
+        time.sleep(3.0)
+        assert proc.poll() is None
+        os.killpg(proc.pid, signal.SIGINT)
+        output, _ = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, output
+    after = {a["path"]: a for a in _manifest(course.out)}
+    assert set(after) == set(before)  # nothing dropped
+    for path, a in after.items():
+        assert a["sha256"] == before[path]["sha256"], path  # the last good files, unchanged
+        assert (course.out / path).is_file(), path
+    long_entries = [a for a in after.values() if (a["lesson"], a["params"]) == ("slow", "long")]
+    assert long_entries and all(a["values"] == {"pause": 0.0} for a in long_entries)  # what was handed out

@@ -26,7 +26,10 @@ EXPECTED: dict[str, tuple[str, list]] = {
     "delete.ipynb": ("ok", [0, 0, 0, 0, 0]),
     "0-persist.ipynb": ("ok", [1, 1, 1, 1, 1]),
     "orphan.ipynb": ("ok", [1, 0, 0, 0, 0]),
-    "killparent.ipynb": ("died", [0, 0, 0, 0, 0]),
+    # kills every process it can see and forges results on every pipe: the sandbox's init is the runner
+    # (bwrap --as-pid-1), which signals from inside cannot end, so the run goes on, the forgeries are
+    # ignored and the answers written before the attack are graded; the attack cell's error is reported
+    "killparent.ipynb": ("errors", [1, 1, 1, 1, 1]),
     "forge_repr.ipynb": ("ok", [0, 0, 0, 0, 0]),
     "forge_hook.ipynb": ("ok", [0, 0, 0, 0, 0]),
     "params_cell.ipynb": ("ok", [1, 0, 1, 1, 1]),
