@@ -51,7 +51,7 @@ if not Path("/sys/fs/cgroup/memory/cgroup.procs").exists() and not Path("/sys/fs
     _missing.append("a cgroup memory controller")
 
 MEM = 768 * 2**20
-CULL_TIMEOUT, CULL_EVERY = 20, 5
+CULL_TIMEOUT, CULL_EVERY = 15, 3
 SERVICE_TOKEN = uuid.uuid4().hex
 PASSWORDS = {"teacher": "teacher-password-2026", "zhangsan": "zs-own-pass-1", "lisi": "ls-own-pass-2"}
 
@@ -90,7 +90,7 @@ class Hub:
         env.update(GOVLIB_HUB_DIR=str(self.state), GOVLIB_HUB_ROSTER=str(roster),
                    GOVLIB_HUB_PORT=str(self.port), GOVLIB_HUB_MEM=str(MEM), GOVLIB_HUB_CPU="0.5",
                    GOVLIB_HUB_PIDS="200", GOVLIB_HUB_CULL_TIMEOUT=str(CULL_TIMEOUT),
-                   GOVLIB_HUB_CULL_EVERY=str(CULL_EVERY), GOVLIB_HUB_SPAWN_LIMIT="1",
+                   GOVLIB_HUB_CULL_EVERY=str(CULL_EVERY), GOVLIB_HUB_SPAWN_LIMIT="2",
                    GOVLIB_HUB_LOCKOUT="3,60")
         self.log_path = work / "hub.log"
         self.log = open(self.log_path, "w")
@@ -152,6 +152,35 @@ class Hub:
             except ProcessLookupError:
                 pass
         self.log.close()
+
+
+class KeepAlive:
+    """Ask each added user's server for its status every second (with that user's own token), so
+    the servers report activity and the culler spares them until :meth:`stop`."""
+
+    def __init__(self, hub: Hub, tokens: dict[str, str]):
+        import threading
+
+        self.hub, self.tokens, self.names = hub, tokens, set()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def add(self, name: str) -> None:
+        self.names.add(name)
+
+    def _run(self) -> None:
+        while not self.done.wait(1.0):
+            for n in list(self.names):
+                try:
+                    self.hub.requests.get(f"{self.hub.base}/user/{n}/api/status", timeout=10,
+                                          headers={"Authorization": f"token {self.tokens[n]}"})
+                except self.hub.requests.RequestException:
+                    pass
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join(timeout=15)
 
 
 def _accounts(hub: Hub) -> dict:
@@ -307,20 +336,27 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
         _, r = hub.login("ＺｈａｎｇＳａｎ", PASSWORDS["zhangsan"])      # full-width folds to the same name
         assert r.status_code == 302
 
-        # --- the spawn limit (1): while the instructor's server starts, a student gets 请稍候
+        # --- the spawn limit (2): while two servers start, a third student gets 请稍候
         hub.api("POST", "/users/teacher/server", ok=(201, 202))
+        hub.api("POST", "/users/zhangsan/server", ok=(201, 202))
         r = ls.get(f"{hub.base}/hub/spawn/lisi", timeout=60, allow_redirects=False)
         r.encoding = "utf-8"
         assert r.status_code == 429 and "请稍候" in r.text and 'http-equiv="refresh"' in r.text
         hub.spawn("teacher")
-        hub.spawn("lisi")
+        tokens = {n: hub.api("POST", f"/users/{n}/tokens", json={"expires_in": 600}).json()["token"]
+                  for n in uids}
+        keep = KeepAlive(hub, tokens)         # activity, so no server is culled before it is probed
+        keep.add("teacher")
         hub.spawn("zhangsan")
+        keep.add("zhangsan")
+        hub.spawn("lisi")
+        keep.add("lisi")
         print(f"three servers up at {time.monotonic() - t_start:.1f} s")
 
         running = {n: _pids_of(u) for n, u in uids.items()}
         assert all(running.values()), running
         assert not any(Path(f"/proc/{p}").stat().st_uid == 0 for p in running["zhangsan"])
-        token = hub.api("POST", "/users/zhangsan/tokens", json={"expires_in": 600}).json()["token"]
+        token = tokens["zhangsan"]
         auth = {"Authorization": f"token {token}"}
         url = f"{hub.base}/user/zhangsan"
 
@@ -397,7 +433,8 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
             ws.close()
 
         print(f"isolation and limits checked at {time.monotonic() - t_start:.1f} s")
-        # --- the idle culler: every server idle for CULL_TIMEOUT s is stopped, nothing left behind
+        # --- the idle culler: once nobody uses them, every server is stopped, nothing left behind
+        keep.stop()
         deadline = time.monotonic() + CULL_TIMEOUT + 3 * CULL_EVERY + 30
         gone: set[str] = set()
         while gone != set(uids) and time.monotonic() < deadline:
@@ -410,6 +447,8 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
         time.sleep(1)
         assert not _pids_of(uids["zhangsan"]) and not mem_dir.exists()
     finally:
+        if "keep" in locals():
+            keep.stop()
         hub.stop()
         for u in _accounts(hub).values() if (hub.state / "private" / "accounts.json").exists() else []:
             for pid in _pids_of(u["uid"]):

@@ -149,6 +149,10 @@ for _d, _mode in ((HUB_DIR, 0o755), (PRIVATE, 0o700), (HOMES, 0o711), (VARIANTS,
     _d.mkdir(parents=True, exist_ok=True)
     os.chown(_d, 0, 0)
     _d.chmod(_mode)
+for _p in [HUB_DIR, *HUB_DIR.parents]:
+    if not _p.stat().st_mode & 0o001:
+        _refuse(f"学生的账号进不了文件夹 {_p}（权限 {oct(_p.stat().st_mode & 0o777)[2:]}），也就到不了自己的"
+                f"主文件夹：请把 GOVLIB_HUB_DIR 设在人人可进入的位置（各级文件夹至少 711），例如 /srv/govlib-hub。")
 
 # the Python the students run (the hub's own, or a bridge to it when the hub's sits under /root)
 try:
@@ -175,7 +179,6 @@ if _chp.exists():
 # a whole class logs in within a minute: at most SPAWN_LIMIT servers start at once; the others get
 # the 「请稍候」 page (templates/429.html), which tries again by itself
 c.JupyterHub.concurrent_spawn_limit = SPAWN_LIMIT
-c.JupyterHub.spawn_throttle_retry_range = (5, 15)
 c.JupyterHub.active_server_limit = 0
 
 # the idle culler: a class that leaves frees the machine

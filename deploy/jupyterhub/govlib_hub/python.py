@@ -16,6 +16,11 @@ import sysconfig
 from pathlib import Path
 
 NOBODY = 65534
+# cheap: the interpreter starts, finds the hub's packages and can read one of them
+_CHECK = ("import importlib.util as u, jupyterhub, pathlib\n"
+          "for m in ('govlib', 'ipykernel', 'jupyter_server', 'jupyterlab'):\n"
+          "    s = u.find_spec(m)\n"
+          "    assert s and pathlib.Path(s.origin).read_bytes(), m\n")
 
 
 def runs_unprivileged(python: Path, uid: int = NOBODY) -> str | None:
@@ -26,7 +31,7 @@ def runs_unprivileged(python: Path, uid: int = NOBODY) -> str | None:
         os.setuid(uid)
 
     try:
-        out = subprocess.run([str(python), "-c", "import jupyterhub.singleuser, govlib, ipykernel"],
+        out = subprocess.run([str(python), "-c", _CHECK],
                              preexec_fn=drop, capture_output=True, text=True, timeout=120, cwd="/",
                              env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"})
     except OSError as exc:
