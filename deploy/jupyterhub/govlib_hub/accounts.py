@@ -132,9 +132,11 @@ class AccountStore:
         self.path = Path(path)
         self.uid_base = uid_base
         self.accounts: dict[str, Account] = {}
+        self.next_uid = uid_base      # never goes down: a removed name's uid (and files) stay its own
         if self.path.exists():
             data = json.loads(self.path.read_text(encoding="utf-8"))
             self.accounts = {a["name"]: Account(**a) for a in data["accounts"]}
+            self.next_uid = max(data.get("next_uid", uid_base), uid_base)
 
     def get(self, name: str) -> Account | None:
         return self.accounts.get(normalize_name(name))
@@ -143,19 +145,20 @@ class AccountStore:
         tmp = self.path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"accounts": [asdict(a) for a in self.accounts.values()]}, f, ensure_ascii=False,
-                      indent=1)
+            json.dump({"next_uid": self.next_uid, "accounts": [asdict(a) for a in self.accounts.values()]},
+                      f, ensure_ascii=False, indent=1)
         os.replace(tmp, self.path)
 
     def _free_uid(self) -> int:
+        """The next uid never given before and not in ``/etc/passwd`` (uids are never reused)."""
         used = {a.uid for a in self.accounts.values()}
-        uid = max(used, default=self.uid_base - 1) + 1
+        uid = max(self.next_uid, max(used, default=self.uid_base - 1) + 1)
         while True:
             try:
                 pwd.getpwuid(uid)          # a system account already has it: skip
             except KeyError:
-                if uid not in used:
-                    return uid
+                self.next_uid = uid + 1
+                return uid
             uid += 1
 
     def sync(self, roster: list[tuple[str, str]]) -> None:
