@@ -164,7 +164,14 @@ def test_kubernetes_image_and_helm_values_match_the_hub():
     assert "/srv/govlib/course" in " ".join(su["lifecycleHooks"]["postStart"]["exec"]["command"])
     assert su["extraEnv"]["JUPYTER_CONFIG_DIR"] == "/etc/govlib/jupyter"
     assert su["memory"]["limit"] and su["memory"]["guarantee"]
-    assert values["hub"]["config"]["JupyterHub"]["authenticator_class"] == "shared-password"
+    # no shared class password: own passwords, the instructor approves each name, a lockout
+    hub = values["hub"]["config"]
+    assert hub["JupyterHub"]["authenticator_class"] == "nativeauthenticator.NativeAuthenticator"
+    assert hub["NativeAuthenticator"]["open_signup"] is False
+    assert hub["NativeAuthenticator"]["allowed_failed_logins"] > 0
+    assert hub["NativeAuthenticator"]["seconds_before_next_try"] > 0
+    assert "SharedPasswordAuthenticator" not in hub
+    assert su["uid"] != 0 and su["memory"]["limit"] and su["cpu"]["limit"]
     assert values["cull"]["enabled"] is True
 
 
