@@ -262,3 +262,26 @@ def test_homefill_copies_what_is_missing_and_leaves_links_and_work_alone(tmp_pat
     assert (home / "a.ipynb").read_text() == "my work"
     assert not list(elsewhere.iterdir())
     assert stat.S_IMODE((home / "b.ipynb").stat().st_mode) == 0o600
+
+
+def test_reset_password_command_gives_a_new_code_in_chinese(tmp_path):
+    import subprocess
+
+    from govlib_hub.accounts import AccountStore, hash_password
+
+    (tmp_path / "private").mkdir()
+    store = AccountStore(tmp_path / "private" / "accounts.json")
+    store.sync([("zhang", "student")])
+    store.get("zhang").password_hash, store.get("zhang").code = hash_password("forgotten-pw"), ""
+    store.save()
+    run = [sys.executable, str(HUB / "reset_password.py"), "--dir", str(tmp_path)]
+    out = subprocess.run(run + ["ＺＨＡＮＧ"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("「zhang」的新首次登录码：")
+    after = AccountStore(tmp_path / "private" / "accounts.json").get("zhang")
+    assert after.password_hash == "" and after.code in out.stdout
+    assert after.code in (tmp_path / "private" / "first-login-codes.csv").read_text(encoding="utf-8")
+    out = subprocess.run(run + ["nobody"], capture_output=True, text=True)
+    assert out.returncode == 1 and "名单里没有「nobody」" in out.stderr
+    out = subprocess.run([sys.executable, str(HUB / "reset_password.py"), "--dir", str(tmp_path / "x"), "zhang"],
+                         capture_output=True, text=True)
+    assert out.returncode == 1 and "找不到账户文件" in out.stderr
