@@ -285,3 +285,14 @@ def test_reset_password_command_gives_a_new_code_in_chinese(tmp_path):
     out = subprocess.run([sys.executable, str(HUB / "reset_password.py"), "--dir", str(tmp_path / "x"), "zhang"],
                          capture_output=True, text=True)
     assert out.returncode == 1 and "找不到账户文件" in out.stderr
+
+
+def test_seed_sets_passwords_before_the_hub_starts(tmp_path):
+    from govlib_hub.accounts import AccountStore, seed, verify_password
+
+    roster = seed(tmp_path, {"student001": ("学生", "load-test-1"), "teacher": ("教师", "teacher-pass-12")})
+    assert roster.read_text(encoding="utf-8").splitlines() == ["姓名,角色", "student001,学生", "teacher,教师"]
+    store = AccountStore(tmp_path / "private" / "accounts.json")
+    assert verify_password("load-test-1", store.get("student001").password_hash)
+    assert store.get("teacher").admin and not store.get("teacher").code
+    assert stat.S_IMODE((tmp_path / "private").stat().st_mode) == 0o700

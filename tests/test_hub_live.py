@@ -51,7 +51,7 @@ if not Path("/sys/fs/cgroup/memory/cgroup.procs").exists() and not Path("/sys/fs
     _missing.append("a cgroup memory controller")
 
 MEM = 768 * 2**20
-CULL_TIMEOUT, CULL_EVERY = 15, 3
+CULL_TIMEOUT, CULL_EVERY = 10, 2
 SERVICE_TOKEN = uuid.uuid4().hex
 PASSWORDS = {"teacher": "teacher-password-2026", "zhangsan": "zs-own-pass-1", "lisi": "ls-own-pass-2"}
 

@@ -356,6 +356,12 @@ def _pre_spawn(spawner) -> None:
     _fill_home(spawner, COURSE, home)
 
 
+# the instructor's build (answer pages, instructor editions) must not be readable by the students' uids
+_build = REPO / "course" / "_build"
+if _build.is_dir() and _build.stat().st_mode & 0o005:
+    print(f"[govlib] 注意：{_build} 里有答案页和教师版讲义，学生的账号可以读取。"
+          f"开课前请执行 chmod o-rwx {_build}，或把课程构建放到别处。", file=sys.stderr)
+
 _ready = PRIVATE / "course.ready"
 if not COURSE.exists() or not _ready.exists() or _ready.read_text(encoding="utf-8") != _course_version():
     _prepare_course()

@@ -199,3 +199,37 @@ class AccountStore:
 def new_code(length: int = 10) -> str:
     """A one-time first-login code (letters and digits that cannot be misread)."""
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+
+
+def seed(hub_dir: Path, people: dict[str, tuple[str, str]]) -> Path:
+    """Write a roster and accounts with passwords already set, before the hub starts (load tests).
+
+    Parameters
+    ----------
+    hub_dir : Path
+        The hub's state folder (``GOVLIB_HUB_DIR``); ``roster.csv`` and ``private/accounts.json``
+        are written there.
+    people : dict
+        ``{name: (role, password)}`` with role ``学生`` or ``教师``.
+
+    Returns
+    -------
+    Path
+        The roster file, for ``GOVLIB_HUB_ROSTER``.
+    """
+    hub_dir = Path(hub_dir)
+    private = hub_dir / "private"
+    private.mkdir(parents=True, exist_ok=True)
+    private.chmod(0o700)
+    roster = hub_dir / "roster.csv"
+    with roster.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["姓名", "角色"])
+        w.writerows([name, role] for name, (role, _) in people.items())
+    store = AccountStore(private / "accounts.json")
+    store.sync(read_roster(roster))
+    for name, (_, password) in people.items():
+        acct = store.get(name)
+        acct.password_hash, acct.code = hash_password(password), ""
+    store.save()
+    return roster
