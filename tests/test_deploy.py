@@ -7,6 +7,7 @@ cluster here); the Binder folder is given to ``jupyter-repo2docker --no-build`` 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -124,7 +125,7 @@ def test_hub_config_roster_accounts_shared_course_and_one_home_per_student(monke
     uid = {a["name"]: a["uid"] for a in store["accounts"]}["张三"]
     home = state / "homes" / "张三"
     spawner = SimpleNamespace(user=SimpleNamespace(name="张三"), account=lambda: (uid, uid, home))
-    c.Spawner.pre_spawn_hook(spawner)
+    asyncio.run(c.Spawner.pre_spawn_hook(spawner))
     nb = home / "intro.ipynb"
     assert nb.is_file() and nb.stat().st_uid == uid and home.stat().st_uid == uid
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
@@ -135,12 +136,31 @@ def test_hub_config_roster_accounts_shared_course_and_one_home_per_student(monke
     bait.write_text("root", encoding="utf-8")
     (home / "yihe.ipynb").symlink_to(bait)
     (home / "xiamen-127.ipynb").unlink()
-    c.Spawner.pre_spawn_hook(spawner)
+    asyncio.run(c.Spawner.pre_spawn_hook(spawner))
     assert nb.read_text(encoding="utf-8") == "我的作答"
     assert bait.read_text(encoding="utf-8") == "root" and (home / "yihe.ipynb").is_symlink()
     assert (home / "xiamen-127.ipynb").is_file()
     env = {k: (v(spawner) if callable(v) else v) for k, v in c.Spawner.environment.items()}
     assert env["JUPYTERLAB_SETTINGS_DIR"].startswith(str(home))
+
+    # the per-student variant hook: once write_student takes student=, a login gets its own variant
+    import govlib.student
+
+    def write_student(lesson, set_name="default", folder=".", *, overwrite=False, student=None):
+        if lesson == "yihe":
+            raise govlib.student.StudentError("no variant for this lesson")
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / f"{lesson}.ipynb").write_text(f"{lesson} for {student}", encoding="utf-8")
+
+    monkeypatch.setattr(govlib.student, "write_student", write_student)
+    t_uid = {a["name"]: a["uid"] for a in store["accounts"]}["teacher"]
+    t_home = state / "homes" / "teacher"
+    teacher = SimpleNamespace(user=SimpleNamespace(name="teacher"), account=lambda: (t_uid, t_uid, t_home))
+    asyncio.run(c.Spawner.pre_spawn_hook(teacher))
+    assert (t_home / "intro.ipynb").read_text(encoding="utf-8") == "intro for teacher"
+    assert (t_home / "yihe.ipynb").read_text(encoding="utf-8") != "yihe for teacher"   # the common one
+    variants = state / "variants" / "teacher"
+    assert variants.stat().st_uid == t_uid and stat.S_IMODE(variants.stat().st_mode) == 0o500
 
 
 def test_proxy_comes_from_the_npm_lock_file():

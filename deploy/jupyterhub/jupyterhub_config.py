@@ -18,6 +18,7 @@ environment variables, so this file is used unchanged:
 ``GOVLIB_HUB_IP``             address to listen on (default ``127.0.0.1``; ``0.0.0.0`` for a classroom LAN)
 ``GOVLIB_HUB_PORT``           port (default ``8000``)
 ``GOVLIB_HUB_MODE``           ``roster`` (default) or ``system`` (PAM, the school's Linux accounts)
+``GOVLIB_HUB_ADMIN``          ``system`` mode only: the instructor's Linux account (default ``teacher``)
 ``GOVLIB_HUB_MEM``            memory of one student's server + kernels together (default ``2G``)
 ``GOVLIB_HUB_CPU``            CPU cores one student may use (default ``1``)
 ``GOVLIB_HUB_PIDS``           processes one student may run (default ``256``)
@@ -63,7 +64,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from govlib_hub import accounts, limits  # noqa: E402
+from govlib_hub import accounts  # noqa: E402
 from govlib_hub.auth import RosterAuthenticator  # noqa: E402
 from govlib_hub.python import student_python  # noqa: E402
 from govlib_hub.spawner import StudentSpawner  # noqa: E402
@@ -162,7 +163,7 @@ except RuntimeError as exc:
 
 # --------------------------------------------------------------------------- the hub itself
 c.JupyterHub.ip = os.environ.get("GOVLIB_HUB_IP", "127.0.0.1")
-c.JupyterHub.port = int(os.environ.get("GOVLIB_HUB_PORT", "8000"))
+c.JupyterHub.port = _int_env("GOVLIB_HUB_PORT", "8000")
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.db_url = f"sqlite:///{PRIVATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(PRIVATE / "jupyterhub_cookie_secret")
@@ -298,23 +299,31 @@ def _student_notebook(name: str) -> Path | None:
     """Hook for per-student variants: write *name*'s own notebooks and return their folder.
 
     Uses ``govlib.student.write_student(..., student=name)`` when this govlib has that keyword (the
-    grading work adds it); otherwise returns None and the student gets the shared course.  Written
-    by root into ``variants/<name>`` (read-only), then copied into the home by the student's process.
+    grading work adds it); otherwise returns None and the student gets the shared course.  A lesson
+    without a variant for this student (``StudentError``) is left to the shared course.  Written by
+    root into ``variants/<name>`` once per govlib version, then copied into the home by the
+    student's own process; a notebook already in the home is never replaced.
     """
     import inspect
     import shutil
 
-    from govlib.student import lesson_choices, write_student
+    from govlib.student import StudentError, lesson_choices, write_student
 
     if "student" not in inspect.signature(write_student).parameters:
         return None
     folder = VARIANTS / name
+    stamp = folder / ".govlib-version"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == _course_version():
+        return folder
     tmp = folder.with_name(f".{name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
     for lesson in lesson_choices():
-        write_student(lesson, "default", tmp, student=name)
-    for p in [tmp, *tmp.rglob("*")]:
-        p.chmod(0o555 if p.is_dir() else 0o444)
+        try:
+            write_student(lesson, "default", tmp, student=name)
+        except StudentError:
+            continue
+    (tmp / ".govlib-version").write_text(_course_version(), encoding="utf-8")
     if folder.exists():
         shutil.rmtree(folder)
     tmp.rename(folder)
@@ -338,7 +347,7 @@ def _fill_home(spawner, source: Path, home: Path) -> None:
         raise RuntimeError(f"could not fill {home}: {out.stderr[-500:]}")
 
 
-def _pre_spawn(spawner) -> None:
+def _prepare_home(spawner) -> None:
     uid, gid, home = spawner.account()
     if not home.exists():
         home.mkdir(mode=0o700)
@@ -351,9 +360,16 @@ def _pre_spawn(spawner) -> None:
         if variant is not None:
             for p in [variant, *variant.rglob("*")]:      # the student's own, nobody else's
                 os.chown(p, uid, gid, follow_symlinks=False)
-            variant.chmod(0o500)
+                p.chmod(0o500 if p.is_dir() else 0o400)
             _fill_home(spawner, variant, home)
     _fill_home(spawner, COURSE, home)
+
+
+async def _pre_spawn(spawner) -> None:
+    """Make and fill the home in a thread, so one student's login never holds up the others'."""
+    import asyncio
+
+    await asyncio.to_thread(_prepare_home, spawner)
 
 
 # the instructor's build (answer pages, instructor editions) must not be readable by the students' uids
