@@ -1,116 +1,239 @@
-"""JupyterHub for one classroom machine: every student gets the course in JupyterLab, in Chinese.
+"""JupyterHub for one classroom machine: every student gets the course in JupyterLab, in Chinese,
+as their own account, within their own memory and CPU limits.
 
-Run it (from the repository, after ``make .venv/.govlib-installed``)::
+Run it as root (from the repository, after ``make .venv/.govlib-hub-installed``)::
 
-    .venv/bin/pip install -c constraints.txt '.[hub]'          # jupyterhub
-    (cd deploy/jupyterhub && npm ci)                           # configurable-http-proxy, here only
-    GOVLIB_HUB_PASSWORD='ketang-2026' .venv/bin/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
+    printf '姓名,角色\\nteacher,教师\\nzhangsan,学生\\n' > /srv/govlib-hub/roster.csv
+    .venv/bin/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
 
-then students open ``http://<machine>:8000``, type any name (their own) and the class password.
-Everything is set by environment variables, so this file is used unchanged:
+then hand each person the slip from ``/srv/govlib-hub/private/first-login-codes.csv`` (root only).
+Students open ``http://<machine>:8000``, type their name, the code as the password and a new
+password of their own (at least 8 characters; the instructor's at least 12).  Everything is set by
+environment variables, so this file is used unchanged:
 
-=========================  ==========================================================
-``GOVLIB_HUB_PASSWORD``    the class password (at least 8 ASCII characters; required)
-``GOVLIB_HUB_ADMIN``       instructor user name (default ``teacher``)
-``GOVLIB_HUB_ADMIN_PASSWORD``  the instructor's own password (default: none, no admin)
-``GOVLIB_HUB_DIR``         state: database, cookie secret, course, homes (default ``/srv/govlib-hub``)
-``GOVLIB_HUB_IP``          address to listen on (default ``127.0.0.1``; ``0.0.0.0`` for a classroom LAN)
-``GOVLIB_HUB_PORT``        port (default ``8000``)
-``GOVLIB_HUB_MODE``        ``shared`` (default) or ``system`` (see below)
-=========================  ==========================================================
+============================  =======================================================================
+``GOVLIB_HUB_DIR``            state: course, homes, private/ (database, cookie secret, accounts)
+                              (default ``/srv/govlib-hub``)
+``GOVLIB_HUB_ROSTER``         the roster CSV, columns 姓名,角色 (学生/教师) (default ``$GOVLIB_HUB_DIR/roster.csv``)
+``GOVLIB_HUB_IP``             address to listen on (default ``127.0.0.1``; ``0.0.0.0`` for a classroom LAN)
+``GOVLIB_HUB_PORT``           port (default ``8000``)
+``GOVLIB_HUB_MODE``           ``roster`` (default) or ``system`` (PAM, the school's Linux accounts)
+``GOVLIB_HUB_ADMIN``          ``system`` mode only: the instructor's Linux account (default ``teacher``)
+``GOVLIB_HUB_MEM``            memory of one student's server + kernels together (default ``2G``)
+``GOVLIB_HUB_CPU``            CPU cores one student may use (default ``1``)
+``GOVLIB_HUB_PIDS``           processes one student may run (default ``256``)
+``GOVLIB_HUB_LIMITS``         ``off`` to start servers even where no cgroup can hold the limits
+``GOVLIB_HUB_CULL_TIMEOUT``   seconds without activity before a server is stopped (default ``3600``)
+``GOVLIB_HUB_CULL_EVERY``     how often the idle culler looks, in seconds (default ``300``)
+``GOVLIB_HUB_SPAWN_LIMIT``    servers starting at once; more wait on a 「请稍候」 page (default 2 × cores)
+``GOVLIB_HUB_LOCKOUT``        wrong passwords in a row, and seconds locked after them (default ``5,300``)
+============================  =======================================================================
 
 What students get
 -----------------
-* **A shared, read-only course**: ``$GOVLIB_HUB_DIR/course`` holds every lesson's student notebook
-  (``govlib student`` for each lesson of the syllabus, made once when the hub starts); files are
-  read-only.
-* **One home per student**: ``$GOVLIB_HUB_DIR/homes/<name>``.  At each login the lessons missing
-  from the home are copied in from the shared course; a notebook already there (the student's
-  work) is never overwritten.
-* **JupyterLab as in** ``make lab``: the course's ``jupyter/`` configuration (Chinese interface,
-  lessons open as notebooks); a student's own settings live in their home.
+* **A shared, read-only course**: ``$GOVLIB_HUB_DIR/course`` holds every lesson's student notebook.
+* **One home per student**: ``$GOVLIB_HUB_DIR/homes/<name>``, mode 0700, owned by the student's own
+  uid.  At each login the lessons missing from the home are copied in (by a process running as the
+  student); a notebook already there is never overwritten.
+* **Limits**: the student's server, kernels and anything they start share one cgroup (memory, CPU,
+  process count); an idle server is stopped by ``jupyterhub-idle-culler`` (a hub service).
 
-Why this spawner (``GOVLIB_HUB_MODE``)
---------------------------------------
-``shared`` (default): :class:`jupyterhub.spawner.SimpleLocalProcessSpawner` runs every student's
-server as the hub's own (unprivileged) account, with the shared-password authenticator.  It needs
-no Linux account per student, so a school can run it as it is -- but students are separated only
-by folders, not by the operating system: one who knows Python can read a classmate's home.  Use
-it for a supervised class on a lab machine, run the hub as an ordinary user (not root), and keep
-``GOVLIB_HUB_IP`` on the classroom network only.
+Why roster accounts (``GOVLIB_HUB_MODE``)
+-----------------------------------------
+``roster`` (default): the instructor lists the class; each name gets a one-time code and its own
+unprivileged uid (from 52000; no Linux account to create).  The code works once, to set the
+student's own password (a scrypt hash in ``private/accounts.json``, mode 0600), so a classmate who
+knows the name cannot log in as them.  The hub runs as root only to switch to each student's uid;
+no student process runs as root, sees the hub's files (``private/`` is 0700) or another's home, and
+no secret is in any environment a student's process can read (passwords are never passed by
+environment).  Five wrong passwords lock a name for five minutes.
 
-``system``: :class:`jupyterhub.spawner.LocalProcessSpawner` with PAM: each student logs in with
-their own Linux account (which the school creates, e.g. ``useradd -m``), and their server runs as
-that account in its home -- real separation; the hub must run as root.  For a whole school, use
-the Kubernetes recipe in ``deploy/k8s/`` (one container per student, memory limits).
+``system``: PAM with the school's own Linux accounts (``useradd -m``); the servers run as those
+accounts in their homes, with the same limits.  For a whole school, use the Kubernetes recipe in
+``deploy/k8s/`` (one container per student).
 """
 
 import os
-import shutil
-import stat
+import subprocess
 import sys
 from pathlib import Path
 
 c = get_config()  # noqa: F821
 
 HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from govlib_hub import accounts  # noqa: E402
+from govlib_hub.auth import RosterAuthenticator  # noqa: E402
+from govlib_hub.python import student_python  # noqa: E402
+from govlib_hub.spawner import StudentSpawner  # noqa: E402
+
 REPO = HERE.parent.parent
 BIN = Path(sys.executable).parent  # the environment the hub runs in (has govlib and jupyterlab)
 HUB_DIR = Path(os.environ.get("GOVLIB_HUB_DIR", "/srv/govlib-hub")).absolute()
+PRIVATE = HUB_DIR / "private"
 COURSE = HUB_DIR / "course"
 HOMES = HUB_DIR / "homes"
-MODE = os.environ.get("GOVLIB_HUB_MODE", "shared")
+VARIANTS = HUB_DIR / "variants"
+MODE = os.environ.get("GOVLIB_HUB_MODE", "roster")
 # the course's JupyterLab configuration: the repository's jupyter/ folder, or the copy in an image
 JUPYTER_CONFIG = Path(os.environ.get("GOVLIB_JUPYTER_CONFIG", REPO / "jupyter")).absolute()
 
-HUB_DIR.mkdir(parents=True, exist_ok=True)
-HOMES.mkdir(exist_ok=True)
+
+def _refuse(message: str):
+    raise SystemExit(f"课堂服务器未启动：{message}")
+
+
+# --------------------------------------------------------------------------- checks before anything
+for _old in ("GOVLIB_HUB_PASSWORD", "GOVLIB_HUB_ADMIN_PASSWORD"):
+    if os.environ.get(_old):
+        _refuse(f"{_old} 已不再使用：全班共用一个口令时，任何人都能以任何学生的身份登录。"
+                "请把名单写进 roster.csv（姓名,角色），每人凭首次登录码设置自己的密码；"
+                f"并从环境中删去 {_old}（学生的进程不应看到任何密码）。")
+if MODE == "shared":
+    _refuse("shared 模式已取消（所有学生以同一账号运行，能互相读取文件）。请用默认的 roster 模式。")
+if MODE not in ("roster", "system"):
+    _refuse(f"GOVLIB_HUB_MODE={MODE!r} 无法识别，只能是 roster 或 system。")
+if os.geteuid() != 0:
+    _refuse("需要以 root 身份启动：只有这样，每个学生的服务器才能以他自己的账号（而不是服务器的账号）"
+            "运行，彼此读不到文件，也读不到服务器的密钥。")
+
+
+def _int_env(name: str, default: str) -> int:
+    raw = os.environ.get(name, default)
+    try:
+        value = int(raw)
+    except ValueError:
+        _refuse(f"{name}={raw!r} 应为正整数。")
+    if value <= 0:
+        _refuse(f"{name}={raw!r} 应为正整数。")
+    return value
+
+
+def _float_env(name: str, default: str) -> float:
+    raw = os.environ.get(name, default)
+    try:
+        value = float(raw)
+    except ValueError:
+        _refuse(f"{name}={raw!r} 应为正数，例如 1 或 0.5。")
+    if value <= 0:
+        _refuse(f"{name}={raw!r} 应为正数，例如 1 或 0.5。")
+    return value
+
+
+def _bytes_env(name: str, default: str) -> int:
+    raw = os.environ.get(name, default).strip().upper().removesuffix("B")
+    units = {"K": 2**10, "M": 2**20, "G": 2**30}
+    try:
+        value = int(float(raw[:-1]) * units[raw[-1]]) if raw[-1:] in units else int(raw)
+    except (ValueError, IndexError):
+        _refuse(f"{name}={os.environ.get(name)!r} 应为内存大小，例如 2G 或 1536M。")
+    if value < 256 * 2**20:
+        _refuse(f"{name}={os.environ.get(name)!r} 太小：一个学生的服务器和内核至少需要 256M。")
+    return value
+
+
+MEM = _bytes_env("GOVLIB_HUB_MEM", "2G")
+CPUS = _float_env("GOVLIB_HUB_CPU", "1")
+PIDS = _int_env("GOVLIB_HUB_PIDS", "256")
+CULL_TIMEOUT = _int_env("GOVLIB_HUB_CULL_TIMEOUT", "3600")
+CULL_EVERY = _int_env("GOVLIB_HUB_CULL_EVERY", str(min(300, max(1, CULL_TIMEOUT // 2))))
+SPAWN_LIMIT = _int_env("GOVLIB_HUB_SPAWN_LIMIT", str(2 * (os.cpu_count() or 1)))
+_lock = os.environ.get("GOVLIB_HUB_LOCKOUT", "5,300").split(",")
+if len(_lock) != 2 or not all(x.strip().isdigit() and int(x) > 0 for x in _lock):
+    _refuse(f"GOVLIB_HUB_LOCKOUT={','.join(_lock)!r} 应为「次数,秒数」，例如 5,300。")
+
+
+# --------------------------------------------------------------------------- folders and their modes
+for _d, _mode in ((HUB_DIR, 0o755), (PRIVATE, 0o700), (HOMES, 0o711), (VARIANTS, 0o711)):
+    _d.mkdir(parents=True, exist_ok=True)
+    os.chown(_d, 0, 0)
+    _d.chmod(_mode)
+for _p in [HUB_DIR, *HUB_DIR.parents]:
+    if not _p.stat().st_mode & 0o001:
+        _refuse(f"学生的账号进不了文件夹 {_p}（权限 {oct(_p.stat().st_mode & 0o777)[2:]}），也就到不了自己的"
+                f"主文件夹：请把 GOVLIB_HUB_DIR 设在人人可进入的位置（各级文件夹至少 711），例如 /srv/govlib-hub。")
+
+# the Python the students run (the hub's own, or a bridge to it when the hub's sits under /root)
+try:
+    STUDENT_PYTHON, STUDENT_BIN = student_python(BIN, HUB_DIR)
+except RuntimeError as exc:
+    _refuse(str(exc))
 
 # --------------------------------------------------------------------------- the hub itself
 c.JupyterHub.ip = os.environ.get("GOVLIB_HUB_IP", "127.0.0.1")
-c.JupyterHub.port = int(os.environ.get("GOVLIB_HUB_PORT", "8000"))
+c.JupyterHub.port = _int_env("GOVLIB_HUB_PORT", "8000")
 c.JupyterHub.hub_ip = "127.0.0.1"
-c.JupyterHub.db_url = f"sqlite:///{HUB_DIR / 'jupyterhub.sqlite'}"
-c.JupyterHub.cookie_secret_file = str(HUB_DIR / "jupyterhub_cookie_secret")
-c.JupyterHub.pid_file = str(HUB_DIR / "jupyterhub.pid")
-c.ConfigurableHTTPProxy.pid_file = str(HUB_DIR / "proxy.pid")
-c.JupyterHub.template_vars = {"announcement_login": "党建引领社区治理课程：输入你的姓名和课堂口令。"}
+c.JupyterHub.db_url = f"sqlite:///{PRIVATE / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(PRIVATE / "jupyterhub_cookie_secret")
+c.JupyterHub.pid_file = str(PRIVATE / "jupyterhub.pid")
+c.ConfigurableHTTPProxy.pid_file = str(PRIVATE / "proxy.pid")
+c.JupyterHub.template_paths = [str(HERE / "templates")]
+c.JupyterHub.template_vars = {"announcement_login": "党建引领社区治理课程：输入你的姓名和密码。"
+                                                    "首次登录时，密码栏填老师发的首次登录码，并设置新密码。"}
 # configurable-http-proxy from the npm registry, installed in this folder (npm ci), not globally
 _chp = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
 if _chp.exists():
     c.ConfigurableHTTPProxy.command = [str(_chp)]
 
-# a whole class logs in within a minute: let the spawns queue instead of failing
-c.JupyterHub.concurrent_spawn_limit = int(os.environ.get("GOVLIB_HUB_SPAWN_LIMIT", "200"))
+# a whole class logs in within a minute: at most SPAWN_LIMIT servers start at once; the others get
+# the 「请稍候」 page (templates/429.html), which tries again by itself
+c.JupyterHub.concurrent_spawn_limit = SPAWN_LIMIT
 c.JupyterHub.active_server_limit = 0
 
+# the idle culler: a class that leaves frees the machine
+c.JupyterHub.services = [{
+    "name": "idle-culler",
+    "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={CULL_TIMEOUT}",
+                f"--cull-every={CULL_EVERY}"],
+}]
+c.JupyterHub.load_roles = [{
+    "name": "idle-culler",
+    "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+    "services": ["idle-culler"],
+}]
+
 # --------------------------------------------------------------------------- who logs in
-ADMIN = os.environ.get("GOVLIB_HUB_ADMIN", "teacher")
 if MODE == "system":
     c.JupyterHub.authenticator_class = "pam"
-    c.JupyterHub.spawner_class = "localprocess"
-    c.Authenticator.admin_users = {ADMIN}
+    c.Authenticator.admin_users = {os.environ.get("GOVLIB_HUB_ADMIN", "teacher")}
     c.Authenticator.allow_all = True
-    c.Spawner.notebook_dir = "~"
+    STORE_FILE = ""
 else:
-    c.JupyterHub.authenticator_class = "shared-password"
-    password = os.environ.get("GOVLIB_HUB_PASSWORD", "")
-    if len(password) < 8 or not password.isascii():
-        # the authenticator compares passwords with hmac.compare_digest, which takes ASCII only
-        raise SystemExit("GOVLIB_HUB_PASSWORD 未设置、少于8个字符或含有汉字：请设置由字母、数字组成的课堂口令后再启动。")
-    c.SharedPasswordAuthenticator.user_password = password
-    admin_pw = os.environ.get("GOVLIB_HUB_ADMIN_PASSWORD", "")
-    if admin_pw:
-        c.SharedPasswordAuthenticator.admin_password = admin_pw
-        c.Authenticator.admin_users = {ADMIN}
-    c.Authenticator.allow_all = True
-    c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
-    c.SimpleLocalProcessSpawner.home_dir_template = str(HOMES / "{username}")
-    c.Spawner.notebook_dir = str(HOMES / "{username}")
+    STORE_FILE = str(PRIVATE / "accounts.json")
+    _roster_file = Path(os.environ.get("GOVLIB_HUB_ROSTER", HUB_DIR / "roster.csv"))
+    try:
+        _roster = accounts.read_roster(_roster_file)
+    except accounts.RosterError as exc:
+        _refuse(str(exc))
+    _store = accounts.AccountStore(Path(STORE_FILE))
+    _store.sync(_roster)
+    CODES_FILE = PRIVATE / "first-login-codes.csv"
+    _store.write_codes(CODES_FILE)
+    _waiting = sum(1 for a in _store.accounts.values() if a.code)
+    print(f"[govlib] 名单 {_roster_file}：{len(_roster)} 人，其中 {_waiting} 人尚未首次登录；"
+          f"首次登录码见 {CODES_FILE}（仅 root 可读）。", file=sys.stderr)
+    c.JupyterHub.authenticator_class = RosterAuthenticator
+    c.RosterAuthenticator.accounts_file = STORE_FILE
+    c.RosterAuthenticator.max_failures = int(_lock[0])
+    c.RosterAuthenticator.lockout_seconds = float(_lock[1])
+    c.Authenticator.request_otp = True
+    c.Authenticator.otp_prompt = "新密码（首次登录必填；以后填写即改密码）"
+    c.Authenticator.allowed_users = {a.name for a in _store.accounts.values()}
+    c.Authenticator.admin_users = {a.name for a in _store.accounts.values() if a.admin}
 
 # --------------------------------------------------------------------------- each student's server
-c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
+c.JupyterHub.spawner_class = StudentSpawner
+c.StudentSpawner.accounts_file = STORE_FILE
+c.StudentSpawner.homes_dir = str(HOMES)
+c.StudentSpawner.pids_limit = PIDS
+c.StudentSpawner.require_limits = os.environ.get("GOVLIB_HUB_LIMITS", "on") != "off"
+c.Spawner.mem_limit = MEM
+c.Spawner.cpu_limit = CPUS
+c.Spawner.cmd = [str(STUDENT_PYTHON), "-m", "jupyterhub.singleuser"]
 c.Spawner.default_url = "/lab/tree/课程说明.md"
+c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = 300          # a full class starting at once on a small machine
 c.Spawner.http_timeout = 300
 c.Spawner.environment = {
@@ -119,38 +242,30 @@ c.Spawner.environment = {
     "JUPYTERLAB_SETTINGS_DIR": lambda sp: f"{_home(sp)}/.govlib-lab/settings",
     "JUPYTERLAB_WORKSPACES_DIR": lambda sp: f"{_home(sp)}/.govlib-lab/workspaces",
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-    "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    "PATH": f"{STUDENT_BIN}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
 }
-# no kernel runs forever on a shared machine: idle kernels stop after 30 min, idle servers after 2 h
+# idle kernels stop after 30 min inside the server; idle servers are the culler's (above)
 c.Spawner.args = [
     "--MappingKernelManager.cull_idle_timeout=1800",
     "--MappingKernelManager.cull_interval=120",
-    "--ServerApp.shutdown_no_activity_timeout=7200",
 ]
-if MODE != "system" and os.geteuid() == 0:
-    # shared mode is meant for an ordinary account; as root (containers, the load test) Jupyter
-    # refuses to start without this
-    c.Spawner.args.append("--ServerApp.allow_root=True")
 
 README_ZH = """# 课程说明
 
-这里是你自己的文件夹，只有你在用。课程的每一课都已放在这里（`*.ipynb`）：
+这里是你自己的文件夹，只有你能打开（其他同学和老师的程序都读不到）。课程的每一课都已放在这里（`*.ipynb`）：
 
 1. 双击一课的笔记本打开；
 2. 从上到下依次运行各单元格（Shift+Enter）；
 3. 练习题把答案填进 `ans_…` 变量后运行该格，`check(...)` 会立即告诉你对不对。
 
 你的修改保存在你自己的文件夹里，下次登录还在。若想要一份全新的某一课，
-把旧文件改名后重新登录，缺少的课会重新复制进来。
+把旧文件改名后重新登录，缺少的课会重新复制进来。长时间不操作，服务器会自动关闭以便让出机器；
+重新登录即可继续，文件不会丢失。
 """
 
 
 def _home(spawner) -> Path:
-    if MODE == "system":
-        import pwd
-
-        return Path(pwd.getpwnam(spawner.user.name).pw_dir)
-    return HOMES / spawner.user.name
+    return spawner.account()[2]
 
 
 def _course_version() -> str:
@@ -161,6 +276,8 @@ def _course_version() -> str:
 
 def _prepare_course() -> None:
     """Write every lesson's student notebook (default set) into the shared course folder, read-only."""
+    import shutil
+
     from govlib.student import lesson_choices, write_student
 
     tmp = COURSE.with_name("course.tmp")
@@ -175,38 +292,93 @@ def _prepare_course() -> None:
         COURSE.chmod(0o755)
         shutil.rmtree(COURSE)
     tmp.rename(COURSE)
-    (HUB_DIR / "course.ready").write_text(_course_version(), encoding="utf-8")
+    (PRIVATE / "course.ready").write_text(_course_version(), encoding="utf-8")
 
 
-def _copy_missing(home: Path) -> None:
-    """Copy the lessons a home lacks from the shared course (never overwrite a student's file)."""
-    for src in COURSE.rglob("*"):
-        if src.is_dir():
+def _student_notebook(name: str) -> Path | None:
+    """Hook for per-student variants: write *name*'s own notebooks and return their folder.
+
+    Uses ``govlib.student.write_student(..., student=name)`` when this govlib has that keyword (the
+    grading work adds it); otherwise returns None and the student gets the shared course.  A lesson
+    without a variant for this student (``StudentError``) is left to the shared course.  Written by
+    root into ``variants/<name>`` once per govlib version, then copied into the home by the
+    student's own process; a notebook already in the home is never replaced.
+    """
+    import inspect
+    import shutil
+
+    from govlib.student import StudentError, lesson_choices, write_student
+
+    if "student" not in inspect.signature(write_student).parameters:
+        return None
+    folder = VARIANTS / name
+    stamp = folder / ".govlib-version"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == _course_version():
+        return folder
+    tmp = folder.with_name(f".{name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for lesson in lesson_choices():
+        try:
+            write_student(lesson, "default", tmp, student=name)
+        except StudentError:
             continue
-        dst = home / src.relative_to(COURSE)
-        if dst.exists():
-            continue
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dst)
-        if dst.suffix == ".ipynb":
-            dst.chmod(stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP)  # the student's to edit
-        else:
-            dst.chmod(stat.S_IRUSR | stat.S_IRGRP)                 # reference copies stay read-only
+    (tmp / ".govlib-version").write_text(_course_version(), encoding="utf-8")
+    if folder.exists():
+        shutil.rmtree(folder)
+    tmp.rename(folder)
+    return folder
 
 
-def _pre_spawn(spawner) -> None:
-    home = _home(spawner)
-    home.mkdir(parents=True, exist_ok=True)
-    _copy_missing(home)
-    if MODE == "system":
-        import pwd
+def _fill_home(spawner, source: Path, home: Path) -> None:
+    """Copy the lessons *home* lacks from *source*, in a process running as the student."""
+    uid, gid, _ = spawner.account()
 
-        pw = pwd.getpwnam(spawner.user.name)
-        for p in [home, *home.rglob("*")]:
-            os.chown(p, pw.pw_uid, pw.pw_gid)
+    def drop():
+        os.setgroups([])
+        os.setgid(gid)
+        os.setuid(uid)
+
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(HERE), "HOME": str(home)}
+    out = subprocess.run([str(STUDENT_PYTHON), "-m", "govlib_hub.homefill", str(source), str(home)],
+                         preexec_fn=drop, env=env, cwd=str(home), capture_output=True, text=True,
+                         timeout=120)
+    if out.returncode:
+        raise RuntimeError(f"could not fill {home}: {out.stderr[-500:]}")
 
 
-_ready = HUB_DIR / "course.ready"
+def _prepare_home(spawner) -> None:
+    uid, gid, home = spawner.account()
+    if not home.exists():
+        home.mkdir(mode=0o700)
+    if home.is_symlink() or not home.is_dir():
+        raise RuntimeError(f"{home} is not a folder")
+    os.chown(home, uid, gid, follow_symlinks=False)
+    home.chmod(0o700)
+    if MODE != "system":
+        variant = _student_notebook(spawner.user.name)
+        if variant is not None:
+            for p in [variant, *variant.rglob("*")]:      # the student's own, nobody else's
+                os.chown(p, uid, gid, follow_symlinks=False)
+                p.chmod(0o500 if p.is_dir() else 0o400)
+            _fill_home(spawner, variant, home)
+    _fill_home(spawner, COURSE, home)
+
+
+async def _pre_spawn(spawner) -> None:
+    """Make and fill the home in a thread, so one student's login never holds up the others'."""
+    import asyncio
+
+    await asyncio.to_thread(_prepare_home, spawner)
+
+
+# the instructor's build (answer pages, instructor editions) must not be readable by the students' uids
+_build = REPO / "course" / "_build"
+if _build.is_dir() and _build.stat().st_mode & 0o005:
+    print(f"[govlib] 注意：{_build} 里有答案页和教师版讲义，学生的账号可以读取。"
+          f"开课前请执行 chmod o-rwx {_build}，或把课程构建放到别处。", file=sys.stderr)
+
+_ready = PRIVATE / "course.ready"
 if not COURSE.exists() or not _ready.exists() or _ready.read_text(encoding="utf-8") != _course_version():
     _prepare_course()
 c.Spawner.pre_spawn_hook = _pre_spawn
