@@ -165,14 +165,14 @@ def test_course_key_lives_outside_the_repository(monkeypatch, tmp_path):
     monkeypatch.setenv(variants.KEY_FILE_ENV, str(tmp_path / "short"))
     with pytest.raises(ParameterError, match="太短"):
         variants.course_key()
-    inside = paths.ROOT / "course" / ".test-course-key"
-    try:
-        inside.write_text(KEY, encoding="utf-8")
-        monkeypatch.setenv(variants.KEY_FILE_ENV, str(inside))
-        with pytest.raises(ParameterError, match="在课程仓库里"):
-            variants.course_key()
-    finally:
-        inside.unlink()
+    # a key file inside the course checkout (here a stand-in checkout) is refused
+    monkeypatch.setattr(paths, "ROOT", tmp_path / "checkout")
+    inside = tmp_path / "checkout" / "course" / "key"
+    inside.parent.mkdir(parents=True)
+    inside.write_text(KEY, encoding="utf-8")
+    monkeypatch.setenv(variants.KEY_FILE_ENV, str(inside))
+    with pytest.raises(ParameterError, match="在课程仓库里"):
+        variants.course_key()
 
 
 def test_course_variants_vary_only_assumptions():
