@@ -12,8 +12,18 @@
 - :mod:`govlib.grading.score` validates and grades the answers with
   :func:`govlib.exercises.grade_answer` in the grader's own process, with
   the handed-out parameters and a time limit;
+- :mod:`govlib.grading.points` gives each answer its points (partial credit
+  for a rounding near-miss) and each student a total;
+  :mod:`govlib.grading.manual` merges the instructor's discussion scores
+  (``manual.csv``, never overwritten);
 - :mod:`govlib.grading.report` writes ``scores.csv``, ``files.csv``,
-  ``summary.html`` and ``rubric.md``;
+  ``summary.html`` and ``rubric.md``; :mod:`govlib.grading.gradebook`
+  ``gradebook.xlsx`` and ``gradebook.csv``; :mod:`govlib.grading.feedback`
+  each student's page and annotated notebook (and ``--release``);
+- :mod:`govlib.grading.variants` draws each student's own values from the
+  course key; :mod:`govlib.grading.keys` prints a student's answers
+  (``govlib key``); :mod:`govlib.grading.hub` collects notebooks from the
+  hub's homes (``govlib collect``);
 - :mod:`govlib.grading.pipeline` ties them together (:func:`grade_folder`);
 - :mod:`govlib.grading.cli` is the typer command.
 

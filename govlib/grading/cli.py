@@ -47,7 +47,7 @@ def grade(submissions: Path = typer.Argument(..., metavar="作业文件夹", hel
           deadline: str = typer.Option(None, "--deadline", help="截止时间（ISO 格式，如 2026-12-07T18:00）："
                                        "修改时间晚于它的作业在成绩册中标为迟交。"),
           manual: Path = typer.Option(None, "--manual", show_default="输出文件夹中的 manual.csv",
-                                      help="讨论题人工评分表（CSV）；教师填写的分数在下次评分时并入，永不覆盖。"),
+                                      help="讨论题人工评分表（CSV 或 xlsx）；教师填写的分数在下次评分时并入，永不覆盖。"),
           release: Path = typer.Option(None, "--release", help="把每名学生的反馈页和批注笔记本发回到此文件夹下的"
                                        "“学生名/反馈/”中（可直接用 JupyterHub 的家目录文件夹）。")) -> None:
     """给交回的学生笔记本评分，写出 scores.csv、files.csv、summary.html、rubric.md、成绩册和每人的反馈。

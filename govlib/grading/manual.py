@@ -14,6 +14,8 @@ student who is no longer in the folder is kept; only the reference columns
 (``file``, ``max_points``, ``answer``) are refreshed.  The file may come back
 saved as UTF-8 (with or without BOM) or GB18030 (Excel's Chinese "CSV").
 A score that is not a number in range is reported with its row and ignored.
+The sheet may also be an Excel workbook (``--manual manual.xlsx``): the same
+columns on its first sheet, read and written with openpyxl.
 """
 
 from __future__ import annotations
@@ -82,18 +84,62 @@ def _uncell(text: str) -> str:
     return text[1:] if text[:2] in ("'=", "'+", "'-", "'@") else text
 
 
+def _xlsx_records(p: Path) -> tuple[list[str], list[dict]]:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(p, read_only=True, data_only=True).worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    head = [str(h).strip() if h is not None else "" for h in next(it, ())]
+
+    def text(v) -> str:
+        if v is None:
+            return ""
+        return f"{v:g}" if isinstance(v, float) else str(v)
+    return head, [dict(zip(head, (text(v) for v in row))) for row in it if any(v is not None for v in row)]
+
+
+def _write_xlsx(p: Path, entries) -> None:
+    import os
+    import tempfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "人工评分"
+    ws.append(MANUAL_COLS)
+    for e in entries:
+        ws.append([getattr(e, c) for c in MANUAL_COLS])
+        for c in ws[ws.max_row]:
+            c.data_type = "s"
+    fd, tmp = tempfile.mkstemp(prefix=".manual-", suffix=".xlsx", dir=p.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, p)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def read_manual(path: str | Path) -> tuple[list[ManualEntry], list[str]]:
     """The rows of an existing manual sheet (none if the file does not exist) and problems (Chinese)."""
     p = Path(path)
     if not p.is_file():
         return [], []
-    text = _decode(p.read_bytes())
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("student", "exercise", "points") if c not in (reader.fieldnames or [])]
+    if p.suffix.lower() == ".xlsx":
+        try:
+            fieldnames, records = _xlsx_records(p)
+        except Exception as exc:  # noqa: BLE001 - a damaged workbook is reported, never overwritten
+            return [], [f"人工评分表 {p.name} 无法读取（{type(exc).__name__}）：本次未读取其中的分数（文件未改动）"]
+    else:
+        reader = csv.DictReader(io.StringIO(_decode(p.read_bytes())))
+        fieldnames, records = reader.fieldnames or [], list(reader)
+    missing = [c for c in ("student", "exercise", "points") if c not in fieldnames]
     if missing:
         return [], [f"人工评分表 {p.name} 缺少列 {'、'.join(missing)}：本次未读取其中的分数（文件未改动）"]
     out = []
-    for rec in reader:
+    for rec in records:
         rec = {k: _uncell((v or "").strip()) for k, v in rec.items() if k}
         out.append(ManualEntry(**{c: rec.get(c, "") for c in MANUAL_COLS}))
     return out, []
@@ -112,6 +158,7 @@ def merge_manual(path: str | Path, subs, rows, exercises) -> ManualSheet:
 
     p = Path(path)
     old, notes = read_manual(p)
+    before = [tuple(getattr(e, c) for c in MANUAL_COLS) for e in old]
     sheet = ManualSheet(notes=notes)
     if notes:
         return sheet
@@ -153,6 +200,10 @@ def merge_manual(path: str | Path, subs, rows, exercises) -> ManualSheet:
         else:
             sheet.scores[k] = v
     sheet.entries = entries
+    if p.suffix.lower() == ".xlsx":
+        if before != [tuple(getattr(e, c) for c in MANUAL_COLS) for e in entries] or not p.is_file():
+            _write_xlsx(p, entries)
+        return sheet
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(MANUAL_COLS)

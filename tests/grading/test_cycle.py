@@ -165,14 +165,14 @@ def test_course_key_lives_outside_the_repository(monkeypatch, tmp_path):
     monkeypatch.setenv(variants.KEY_FILE_ENV, str(tmp_path / "short"))
     with pytest.raises(ParameterError, match="太短"):
         variants.course_key()
-    inside = paths.ROOT / "course" / ".test-course-key"
-    try:
-        inside.write_text(KEY, encoding="utf-8")
-        monkeypatch.setenv(variants.KEY_FILE_ENV, str(inside))
-        with pytest.raises(ParameterError, match="在课程仓库里"):
-            variants.course_key()
-    finally:
-        inside.unlink()
+    # a key file inside the course checkout (here a stand-in checkout) is refused
+    monkeypatch.setattr(paths, "ROOT", tmp_path / "checkout")
+    inside = tmp_path / "checkout" / "course" / "key"
+    inside.parent.mkdir(parents=True)
+    inside.write_text(KEY, encoding="utf-8")
+    monkeypatch.setenv(variants.KEY_FILE_ENV, str(inside))
+    with pytest.raises(ParameterError, match="在课程仓库里"):
+        variants.course_key()
 
 
 def test_course_variants_vary_only_assumptions():
@@ -270,6 +270,27 @@ def test_manual_sheet_keeps_what_the_instructor_typed(demo, tmp_path):
     again = manual.merge_manual(path, subs, rows, exs)
     assert again.scores == {("a", "demo-6"): 1.5}
     assert [(e.student, e.points, e.comment) for e in again.entries] == [("a", "1.5", "论证清楚"), ("b", "5", "")]
+
+
+def test_manual_sheet_may_be_an_excel_workbook(demo, tmp_path):
+    import openpyxl
+
+    exs = core.catalog("demo")
+    subs = [Submission("a.ipynb", "a", "ok", answers={}), Submission("b.ipynb", "b", "ok", answers={})]
+    rows = [score.Row("a", "a.ipynb", "demo-6", "discuss", "网格要适度", None, "discussion"),
+            score.Row("b", "b.ipynb", "demo-6", "discuss", "=1+1", None, "discussion")]
+    path = tmp_path / "manual.xlsx"
+    assert manual.merge_manual(path, subs, rows, exs).scores == {}
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    assert [c.value for c in ws[1]] == manual.MANUAL_COLS and ws.cell(3, 7).value == "=1+1"
+    assert ws.cell(3, 7).data_type == "s"  # a student's text is never a formula
+    ws.cell(2, 5).value = 2  # the instructor types a number
+    ws.cell(2, 6).value = "很好"
+    wb.save(path)
+    sheet = manual.merge_manual(path, subs, rows, exs)
+    assert sheet.scores == {("a", "demo-6"): 2.0} and sheet.comments == {("a", "demo-6"): "很好"}
+    assert manual.merge_manual(path, subs, rows, exs).scores == {("a", "demo-6"): 2.0}
 
 
 def test_release_copies_into_a_folder_per_student(tmp_path):
