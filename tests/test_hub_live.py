@@ -435,7 +435,7 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
         print(f"isolation and limits checked at {time.monotonic() - t_start:.1f} s")
         # --- the idle culler: once nobody uses them, every server is stopped, nothing left behind
         keep.stop()
-        deadline = time.monotonic() + CULL_TIMEOUT + 3 * CULL_EVERY + 30
+        deadline = time.monotonic() + CULL_TIMEOUT + 3 * CULL_EVERY + 90   # stops take seconds each under load
         gone: set[str] = set()
         while gone != set(uids) and time.monotonic() < deadline:
             for n in set(uids) - gone:
