@@ -200,6 +200,19 @@ def _pids_of(uid: int) -> list[int]:
     return out
 
 
+def _pid_running(fragment: str, parent: int) -> int:
+    """The pid of *parent*'s child whose command line contains *fragment* (the proxy, the culler)."""
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if ppid == parent and fragment in (d / "cmdline").read_bytes().decode(errors="replace"):
+                    return int(d.name)
+            except OSError:
+                pass
+    raise AssertionError(f"no process running {fragment}")
+
+
 def _cgroup_dir(pid: int, controller: str) -> Path:
     for line in Path(f"/proc/{pid}/cgroup").read_text().splitlines():
         _, names, path = line.split(":", 2)
@@ -392,6 +405,8 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
                 "hub environment": f"/proc/{hub.proc.pid}/environ",
                 "teacher's server environment": f"/proc/{running['teacher'][0]}/environ",
                 "lisi's server environment": f"/proc/{running['lisi'][0]}/environ",
+                "proxy environment (its auth token)": f"/proc/{_pid_running('configurable-http-proxy', hub.proc.pid)}/environ",
+                "idle culler environment (its token)": f"/proc/{_pid_running('jupyterhub_idle_culler', hub.proc.pid)}/environ",
             }
             probe = json.loads(_execute(ws, PROBE.format(targets=json.dumps(targets),
                                                          course_file=str(hub.state / "course" / "intro.ipynb"))))
