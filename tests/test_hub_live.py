@@ -127,7 +127,7 @@ class Hub:
         r.encoding = "utf-8"
         return s, r
 
-    def spawn(self, name: str, timeout: float = 120) -> dict:
+    def spawn(self, name: str, timeout: float = 240) -> dict:
         deadline = time.monotonic() + timeout
         while True:   # the spawn limit is 1: a 429 means wait and try again, as the 请稍候 page does
             r = self.api("POST", f"/users/{name}/server", ok=(201, 202, 400, 429))
