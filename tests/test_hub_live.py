@@ -38,6 +38,22 @@ BIN = Path(sys.executable).parent
 
 pytestmark = [pytest.mark.slow]
 
+def _reachable_by_others(path: Path) -> bool:
+    """Every folder above *path* lets an ordinary account pass (o+x): the students' uids run from it."""
+    return all(p.stat().st_mode & 0o001 for p in path.parents)
+
+
+def _student_python_possible() -> bool:
+    """The hub's Python is reachable by an ordinary account, or the system has the same version to
+    bridge to it (see deploy/jupyterhub/govlib_hub/python.py)."""
+    import sysconfig
+
+    own = Path(sys.executable).resolve()
+    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    site = Path(sysconfig.get_paths()["purelib"])
+    return _reachable_by_others(site / "x") and (_reachable_by_others(own) or system.exists())
+
+
 _missing = []
 if not HUB.is_dir():
     _missing.append("the repository's deploy/ folder")
@@ -47,6 +63,8 @@ if not CHP.exists():
     _missing.append("configurable-http-proxy (npm ci in deploy/jupyterhub)")
 if os.name != "posix" or os.geteuid() != 0:
     _missing.append("root (the hub runs each student's server as that student's own uid)")
+if HUB.is_dir() and not (_reachable_by_others(REPO / "x") and _student_python_possible()):
+    _missing.append("a checkout and Python an ordinary account can reach (the students' uids run from them)")
 if not Path("/sys/fs/cgroup/memory/cgroup.procs").exists() and not Path("/sys/fs/cgroup/cgroup.controllers").exists():
     _missing.append("a cgroup memory controller")
 
