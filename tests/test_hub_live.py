@@ -122,7 +122,9 @@ class Hub:
             except requests.RequestException:
                 pass
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("hub did not start:\n" + self.log_text())
+                text = self.log_text()
+                self.stop()
+                raise AssertionError("hub did not start:\n" + text)
             time.sleep(0.3)
 
     def log_text(self) -> str:
@@ -330,9 +332,10 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
     work = Path(tempfile.mkdtemp(prefix="govlib-hub-test-"))
     work.chmod(0o755)   # the students' uids must reach their homes under it
     t_start = time.monotonic()
-    hub = Hub(work)
-    print(f"hub up in {time.monotonic() - t_start:.1f} s")
+    hub = None
     try:
+        hub = Hub(work)
+        print(f"hub up in {time.monotonic() - t_start:.1f} s")
         codes = {row["姓名"]: row["首次登录码"] for row in
                  csv.DictReader((hub.state / "private" / "first-login-codes.csv").open(encoding="utf-8"))}
         assert sorted(codes) == ["lisi", "teacher", "zhangsan"]
@@ -482,8 +485,10 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
     finally:
         if "keep" in locals():
             keep.stop()
-        hub.stop()
-        for u in _accounts(hub).values() if (hub.state / "private" / "accounts.json").exists() else []:
+        if hub is not None:
+            hub.stop()
+        store = work / "state" / "private" / "accounts.json"
+        for u in json.loads(store.read_text(encoding="utf-8"))["accounts"] if store.exists() else []:
             for pid in _pids_of(u["uid"]):
                 try:
                     os.kill(pid, signal.SIGKILL)
@@ -494,4 +499,9 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
                     d.rmdir()
                 except OSError:
                     pass
+        for parent in Path("/sys/fs/cgroup").glob("*/**/govlib-hub"):
+            try:
+                parent.rmdir()          # only when empty: another hub's students keep theirs
+            except OSError:
+                pass
         shutil.rmtree(work, ignore_errors=True)
