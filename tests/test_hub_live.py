@@ -38,6 +38,22 @@ BIN = Path(sys.executable).parent
 
 pytestmark = [pytest.mark.slow]
 
+def _reachable_by_others(path: Path) -> bool:
+    """Every folder above *path* lets an ordinary account pass (o+x): the students' uids run from it."""
+    return all(p.stat().st_mode & 0o001 for p in path.parents)
+
+
+def _student_python_possible() -> bool:
+    """The hub's Python is reachable by an ordinary account, or the system has the same version to
+    bridge to it (see deploy/jupyterhub/govlib_hub/python.py)."""
+    import sysconfig
+
+    own = Path(sys.executable).resolve()
+    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    site = Path(sysconfig.get_paths()["purelib"])
+    return _reachable_by_others(site / "x") and (_reachable_by_others(own) or system.exists())
+
+
 _missing = []
 if not HUB.is_dir():
     _missing.append("the repository's deploy/ folder")
@@ -47,6 +63,8 @@ if not CHP.exists():
     _missing.append("configurable-http-proxy (npm ci in deploy/jupyterhub)")
 if os.name != "posix" or os.geteuid() != 0:
     _missing.append("root (the hub runs each student's server as that student's own uid)")
+if HUB.is_dir() and not (_reachable_by_others(REPO / "x") and _student_python_possible()):
+    _missing.append("a checkout and Python an ordinary account can reach (the students' uids run from them)")
 if not Path("/sys/fs/cgroup/memory/cgroup.procs").exists() and not Path("/sys/fs/cgroup/cgroup.controllers").exists():
     _missing.append("a cgroup memory controller")
 
@@ -104,7 +122,9 @@ class Hub:
             except requests.RequestException:
                 pass
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("hub did not start:\n" + self.log_text())
+                text = self.log_text()
+                self.stop()
+                raise AssertionError("hub did not start:\n" + text)
             time.sleep(0.3)
 
     def log_text(self) -> str:
@@ -127,7 +147,7 @@ class Hub:
         r.encoding = "utf-8"
         return s, r
 
-    def spawn(self, name: str, timeout: float = 120) -> dict:
+    def spawn(self, name: str, timeout: float = 240) -> dict:
         deadline = time.monotonic() + timeout
         while True:   # the spawn limit is 1: a 429 means wait and try again, as the 请稍候 page does
             r = self.api("POST", f"/users/{name}/server", ok=(201, 202, 400, 429))
@@ -198,6 +218,19 @@ def _pids_of(uid: int) -> list[int]:
             except FileNotFoundError:
                 pass
     return out
+
+
+def _pid_running(fragment: str, parent: int) -> int:
+    """The pid of *parent*'s child whose command line contains *fragment* (the proxy, the culler)."""
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if ppid == parent and fragment in (d / "cmdline").read_bytes().decode(errors="replace"):
+                    return int(d.name)
+            except OSError:
+                pass
+    raise AssertionError(f"no process running {fragment}")
 
 
 def _cgroup_dir(pid: int, controller: str) -> Path:
@@ -299,9 +332,10 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
     work = Path(tempfile.mkdtemp(prefix="govlib-hub-test-"))
     work.chmod(0o755)   # the students' uids must reach their homes under it
     t_start = time.monotonic()
-    hub = Hub(work)
-    print(f"hub up in {time.monotonic() - t_start:.1f} s")
+    hub = None
     try:
+        hub = Hub(work)
+        print(f"hub up in {time.monotonic() - t_start:.1f} s")
         codes = {row["姓名"]: row["首次登录码"] for row in
                  csv.DictReader((hub.state / "private" / "first-login-codes.csv").open(encoding="utf-8"))}
         assert sorted(codes) == ["lisi", "teacher", "zhangsan"]
@@ -392,6 +426,8 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
                 "hub environment": f"/proc/{hub.proc.pid}/environ",
                 "teacher's server environment": f"/proc/{running['teacher'][0]}/environ",
                 "lisi's server environment": f"/proc/{running['lisi'][0]}/environ",
+                "proxy environment (its auth token)": f"/proc/{_pid_running('configurable-http-proxy', hub.proc.pid)}/environ",
+                "idle culler environment (its token)": f"/proc/{_pid_running('jupyterhub_idle_culler', hub.proc.pid)}/environ",
             }
             probe = json.loads(_execute(ws, PROBE.format(targets=json.dumps(targets),
                                                          course_file=str(hub.state / "course" / "intro.ipynb"))))
@@ -435,7 +471,7 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
         print(f"isolation and limits checked at {time.monotonic() - t_start:.1f} s")
         # --- the idle culler: once nobody uses them, every server is stopped, nothing left behind
         keep.stop()
-        deadline = time.monotonic() + CULL_TIMEOUT + 3 * CULL_EVERY + 30
+        deadline = time.monotonic() + CULL_TIMEOUT + 3 * CULL_EVERY + 90   # stops take seconds each under load
         gone: set[str] = set()
         while gone != set(uids) and time.monotonic() < deadline:
             for n in set(uids) - gone:
@@ -449,8 +485,10 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
     finally:
         if "keep" in locals():
             keep.stop()
-        hub.stop()
-        for u in _accounts(hub).values() if (hub.state / "private" / "accounts.json").exists() else []:
+        if hub is not None:
+            hub.stop()
+        store = work / "state" / "private" / "accounts.json"
+        for u in json.loads(store.read_text(encoding="utf-8"))["accounts"] if store.exists() else []:
             for pid in _pids_of(u["uid"]):
                 try:
                     os.kill(pid, signal.SIGKILL)
@@ -461,4 +499,9 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
                     d.rmdir()
                 except OSError:
                     pass
+        for parent in Path("/sys/fs/cgroup").glob("*/**/govlib-hub"):
+            try:
+                parent.rmdir()          # only when empty: another hub's students keep theirs
+            except OSError:
+                pass
         shutil.rmtree(work, ignore_errors=True)

@@ -333,16 +333,11 @@ def _student_notebook(name: str) -> Path | None:
 def _fill_home(spawner, source: Path, home: Path) -> None:
     """Copy the lessons *home* lacks from *source*, in a process running as the student."""
     uid, gid, _ = spawner.account()
-
-    def drop():
-        os.setgroups([])
-        os.setgid(gid)
-        os.setuid(uid)
-
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(HERE), "HOME": str(home)}
+    # user/group/extra_groups switch ids without a preexec_fn (this runs in a thread of the hub)
     out = subprocess.run([str(STUDENT_PYTHON), "-m", "govlib_hub.homefill", str(source), str(home)],
-                         preexec_fn=drop, env=env, cwd=str(home), capture_output=True, text=True,
-                         timeout=120)
+                         user=uid, group=gid, extra_groups=[], env=env, cwd=str(home),
+                         capture_output=True, text=True, timeout=120)
     if out.returncode:
         raise RuntimeError(f"could not fill {home}: {out.stderr[-500:]}")
 

@@ -25,14 +25,9 @@ _CHECK = ("import importlib.util as u, jupyterhub, pathlib\n"
 
 def runs_unprivileged(python: Path, uid: int = NOBODY) -> str | None:
     """None when *python* can ``import jupyterhub, govlib`` as *uid*; else the error's last line."""
-    def drop():
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
-
     try:
         out = subprocess.run([str(python), "-c", _CHECK],
-                             preexec_fn=drop, capture_output=True, text=True, timeout=120, cwd="/",
+                             user=uid, group=uid, extra_groups=[], capture_output=True, text=True, timeout=120, cwd="/",
                              env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"})
     except OSError as exc:
         return str(exc)

@@ -108,7 +108,10 @@ class StudentSpawner(LocalProcessSpawner):
 
     async def stop(self, now=False):
         await super().stop(now=now)
-        group = self._group or limits.existing(self._key())
+        try:
+            group = self._group or limits.existing(self._key())
+        except SpawnRefused:          # the name left the roster while its server ran
+            group = self._group
         if group is not None:
             group.remove()
         self._group = None
