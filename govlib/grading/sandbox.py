@@ -97,7 +97,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govlib.errors import ParameterError
+from govlib.grading.cgroup import namespace_members as _namespace_members
 from govlib.grading.cgroup import probe as probe_groups
+from govlib.grading.cgroup import read_info as _read_info
 
 __all__ = ["SandboxMissing", "LimitsUnavailable", "SandboxLeak", "Limits", "Runner", "find_bwrap", "check_bwrap", "INSTALL_HINT"]
 
@@ -281,58 +283,6 @@ def _thread_count(uid: int) -> int:
     except OSError:  # pragma: no cover - no /proc
         return 0
     return n
-
-
-def _read_info(fd: int, wait: float = 20.0) -> tuple[int, str] | None:
-    """bwrap's ``--info-fd`` report: the sandbox init's host pid and its PID namespace, or None."""
-    import selectors
-
-    buf = b""
-    end = time.monotonic() + wait
-    with selectors.DefaultSelector() as sel:
-        sel.register(fd, selectors.EVENT_READ)
-        while time.monotonic() < end and b"}" not in buf and len(buf) < 4096:
-            if not sel.select(timeout=max(0.0, end - time.monotonic())):
-                break
-            b = os.read(fd, 4096)
-            if not b:
-                break
-            buf += b
-    try:
-        pid = int(json.loads(buf.decode("ascii"))["child-pid"])
-        return pid, os.readlink(f"/proc/{pid}/ns/pid")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError):
-        return None
-
-
-def _namespace_members(ns: str, wait: float = 10.0) -> list[int]:
-    """Kill every process whose PID namespace is *ns*; the pids still alive after *wait* seconds."""
-    end = time.monotonic() + wait
-    while True:
-        found = []
-        for d in os.listdir("/proc"):
-            if d.isdigit():
-                try:
-                    if os.readlink(f"/proc/{d}/ns/pid") == ns:
-                        found.append(int(d))
-                except OSError:
-                    continue
-        alive = []
-        for pid in found:
-            try:
-                with open(f"/proc/{pid}/stat", "rb") as fh:
-                    if fh.read().rsplit(b")", 1)[1].split()[0] == b"Z":
-                        continue  # a zombie waiting for its parent: nothing runs
-            except (OSError, IndexError):
-                continue
-            alive.append(pid)
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        if not alive or time.monotonic() > end:
-            return alive
-        time.sleep(0.05)
 
 
 @dataclass
