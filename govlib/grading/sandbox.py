@@ -244,6 +244,12 @@ def _python_roots() -> list[Path]:
     return kept
 
 
+def _python() -> str:
+    """The interpreter's path without ``..`` parts (links kept: a virtual environment's python is one);
+    ``tests/../.venv/bin/python`` would not exist inside the sandbox, where ``tests/`` is not bound."""
+    return os.path.normpath(os.path.abspath(sys.executable))
+
+
 def _answer_folders() -> list[Path]:
     """Build folders a submission must never see, wherever they fall inside a visible root."""
     from govlib import paths
@@ -328,7 +334,7 @@ class Runner:
     # ------------------------------------------------------------------ command lines
     def _env(self, home: str) -> dict[str, str]:
         env = {
-            "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+            "PATH": os.pathsep.join([str(Path(_python()).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
             "HOME": home, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONNOUSERSITE": "1", "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{home}/.config/matplotlib",
             "IPYTHONDIR": f"{home}/.ipython", "JUPYTER_CONFIG_DIR": f"{home}/.jupyter",
@@ -371,7 +377,7 @@ class Runner:
         cmd += ["--dir", WORK, "--remount-ro", "/", "--chdir", WORK, "--clearenv"]
         for k, v in self._env(HOME).items():
             cmd += ["--setenv", k, v]
-        cmd += ["--", sys.executable, "-P", "-s", "-m", "govlib.grading.runner"]
+        cmd += ["--", _python(), "-P", "-s", "-m", "govlib.grading.runner"]
         return cmd
 
     # ------------------------------------------------------------------ running
