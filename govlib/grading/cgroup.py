@@ -23,10 +23,16 @@ not needed.
 
 :func:`probe` answers whether this works here; the grader refuses to grade as
 root when it does not (see :mod:`govlib.grading.sandbox`).
+
+Without a group (an ordinary user on a machine that delegates none), and as a
+second check with one, :func:`namespace_members` finds and kills every process
+still in the sandbox's PID namespace, which bubblewrap reports with
+``--info-fd`` (:func:`read_info`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -34,7 +40,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["GroupRoot", "SubmissionGroup", "probe"]
+__all__ = ["GroupRoot", "SubmissionGroup", "probe", "read_info", "namespace_members"]
 
 _MOUNTINFO = "/proc/self/mountinfo"
 _SELF = "/proc/self/cgroup"
@@ -276,3 +282,57 @@ def _try(gr: GroupRoot) -> tuple[bool, str]:
         return False, f"cannot create a cgroup below {gr.pids}: {exc.strerror}"
     left = g.close()
     return (not left), ("" if not left else f"cannot remove a test cgroup below {gr.pids}")
+
+
+# ---------------------------------------------------------------- the sandbox's PID namespace
+
+def read_info(fd: int, wait: float = 20.0) -> tuple[int, str] | None:
+    """bwrap's ``--info-fd`` report: the sandbox init's host pid and its PID namespace, or None."""
+    import selectors
+
+    buf = b""
+    end = time.monotonic() + wait
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        while time.monotonic() < end and b"}" not in buf and len(buf) < 4096:
+            if not sel.select(timeout=max(0.0, end - time.monotonic())):
+                break
+            b = os.read(fd, 4096)
+            if not b:
+                break
+            buf += b
+    try:
+        pid = int(json.loads(buf.decode("ascii"))["child-pid"])
+        return pid, os.readlink(f"/proc/{pid}/ns/pid")
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError):
+        return None
+
+
+def namespace_members(ns: str, wait: float = 10.0) -> list[int]:
+    """Kill every process whose PID namespace is *ns*; the pids still alive after *wait* seconds."""
+    end = time.monotonic() + wait
+    while True:
+        found = []
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    if os.readlink(f"/proc/{d}/ns/pid") == ns:
+                        found.append(int(d))
+                except OSError:
+                    continue
+        alive = []
+        for pid in found:
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as fh:
+                    if fh.read().rsplit(b")", 1)[1].split()[0] == b"Z":
+                        continue  # a zombie waiting for its parent: nothing runs
+            except (OSError, IndexError):
+                continue
+            alive.append(pid)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if not alive or time.monotonic() > end:
+            return alive
+        time.sleep(0.05)

@@ -97,7 +97,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govlib.errors import ParameterError
+from govlib.grading.cgroup import namespace_members as _namespace_members
 from govlib.grading.cgroup import probe as probe_groups
+from govlib.grading.cgroup import read_info as _read_info
 
 __all__ = ["SandboxMissing", "LimitsUnavailable", "SandboxLeak", "Limits", "Runner", "find_bwrap", "check_bwrap", "INSTALL_HINT"]
 
@@ -242,6 +244,12 @@ def _python_roots() -> list[Path]:
     return kept
 
 
+def _python() -> str:
+    """The interpreter's path without ``..`` parts (links kept: a virtual environment's python is one);
+    ``tests/../.venv/bin/python`` would not exist inside the sandbox, where ``tests/`` is not bound."""
+    return os.path.normpath(os.path.abspath(sys.executable))
+
+
 def _answer_folders() -> list[Path]:
     """Build folders a submission must never see, wherever they fall inside a visible root."""
     from govlib import paths
@@ -281,58 +289,6 @@ def _thread_count(uid: int) -> int:
     except OSError:  # pragma: no cover - no /proc
         return 0
     return n
-
-
-def _read_info(fd: int, wait: float = 20.0) -> tuple[int, str] | None:
-    """bwrap's ``--info-fd`` report: the sandbox init's host pid and its PID namespace, or None."""
-    import selectors
-
-    buf = b""
-    end = time.monotonic() + wait
-    with selectors.DefaultSelector() as sel:
-        sel.register(fd, selectors.EVENT_READ)
-        while time.monotonic() < end and b"}" not in buf and len(buf) < 4096:
-            if not sel.select(timeout=max(0.0, end - time.monotonic())):
-                break
-            b = os.read(fd, 4096)
-            if not b:
-                break
-            buf += b
-    try:
-        pid = int(json.loads(buf.decode("ascii"))["child-pid"])
-        return pid, os.readlink(f"/proc/{pid}/ns/pid")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError):
-        return None
-
-
-def _namespace_members(ns: str, wait: float = 10.0) -> list[int]:
-    """Kill every process whose PID namespace is *ns*; the pids still alive after *wait* seconds."""
-    end = time.monotonic() + wait
-    while True:
-        found = []
-        for d in os.listdir("/proc"):
-            if d.isdigit():
-                try:
-                    if os.readlink(f"/proc/{d}/ns/pid") == ns:
-                        found.append(int(d))
-                except OSError:
-                    continue
-        alive = []
-        for pid in found:
-            try:
-                with open(f"/proc/{pid}/stat", "rb") as fh:
-                    if fh.read().rsplit(b")", 1)[1].split()[0] == b"Z":
-                        continue  # a zombie waiting for its parent: nothing runs
-            except (OSError, IndexError):
-                continue
-            alive.append(pid)
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        if not alive or time.monotonic() > end:
-            return alive
-        time.sleep(0.05)
 
 
 @dataclass
@@ -378,7 +334,7 @@ class Runner:
     # ------------------------------------------------------------------ command lines
     def _env(self, home: str) -> dict[str, str]:
         env = {
-            "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+            "PATH": os.pathsep.join([str(Path(_python()).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
             "HOME": home, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONNOUSERSITE": "1", "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{home}/.config/matplotlib",
             "IPYTHONDIR": f"{home}/.ipython", "JUPYTER_CONFIG_DIR": f"{home}/.jupyter",
@@ -421,7 +377,7 @@ class Runner:
         cmd += ["--dir", WORK, "--remount-ro", "/", "--chdir", WORK, "--clearenv"]
         for k, v in self._env(HOME).items():
             cmd += ["--setenv", k, v]
-        cmd += ["--", sys.executable, "-P", "-s", "-m", "govlib.grading.runner"]
+        cmd += ["--", _python(), "-P", "-s", "-m", "govlib.grading.runner"]
         return cmd
 
     # ------------------------------------------------------------------ running

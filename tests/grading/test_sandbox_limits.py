@@ -245,3 +245,10 @@ def test_group_reaper_ends_a_tree_and_leaves_no_group():
     assert g.close() == []
     p.wait(timeout=10)
     assert _alive(mark) == [] and not any(f.exists() for f in folders)
+
+
+def test_interpreter_path_has_no_dotdot(monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "executable", "/opt/course/tests/../.venv/bin/python")
+    assert sandbox._python() == "/opt/course/.venv/bin/python"  # tests/ is not visible inside the sandbox
