@@ -33,7 +33,7 @@ from __future__ import annotations
 # ruff: noqa: F401
 from govlib.exercises.grading import (_candidates, _close_option, _grade_number, _match_choice,
                                       _match_choice_text, check, grade_answer)
-from govlib.exercises.key import KeyEntry, _value_zh, alternatives_zh, answer_key, format_expected
+from govlib.exercises.key import KeyEntry, _value_zh, alternatives_zh, answer_key, format_expected, key_note
 from govlib.exercises.leaks import expected_answer_strings
 from govlib.exercises.model import (ANSWER_TYPES, KIND_ZH, KINDS, AnswerType, Exercise, Kind, Result, _CN_DIGITS,
                                     _PLACEHOLDER, _decimals_zh, _fmt_number)

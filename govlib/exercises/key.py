@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,9 +97,32 @@ def answer_key(lesson: str, params: dict[str, Any] | None = None) -> list[KeyEnt
         w = worked_answer(ex, **mine)
         out.append(KeyEntry(ex.id, ex.number, KIND_ZH.get(ex.kind, ex.kind), ex.prompt(**mine), ex.graded,
                             format_expected(ex, **mine), tuple(ex.rubric_zh),
-                            also_zh=alternatives_zh(ex, **mine) if ex.graded else (), note_zh=ex.key_note_zh,
+                            also_zh=alternatives_zh(ex, **mine) if ex.graded else (),
+                            note_zh=key_note(ex, **mine) if ex.key_note_zh else "",
                             quantities_zh=w.quantities_zh, steps_zh=w.steps_zh))
     return out
+
+
+def key_note(exercise: Exercise | str, **params) -> str:
+    """``Exercise.key_note_zh`` with ``{between}`` filled in.
+
+    ``{between}`` is, for an int answer with other accepted values, the
+    whole numbers strictly between the lowest and highest accepted value
+    that are not accepted themselves ("介于两者之间的103人"); when there is
+    none, the sentence from ``{between}`` to its 。 is left out.
+    """
+    ex = exercise if isinstance(exercise, Exercise) else get(exercise)
+    between = ""
+    if ex.answer == "int" and ex.graded:
+        vals = {int(round(float(ex.expected_value(**params))))}
+        for v in ex.alternatives(**params).values():
+            vals.update(int(round(float(x))) for x in (v if isinstance(v, (tuple, list)) else (v,)))
+        gap = [n for n in range(min(vals) + 1, max(vals)) if n not in vals]
+        if gap:
+            between = "介于两者之间的" + "、".join(f"{n}{ex.unit}" for n in gap[:5]) + ("等" if len(gap) > 5 else "")
+    if not between:  # nothing lies between: drop the sentence that would name it
+        return re.sub(r"\{between\}[^。]*。", "", ex.key_note_zh)
+    return ex.key_note_zh.replace("{between}", between)
 
 
 def alternatives_zh(exercise: Exercise | str, **params) -> tuple[str, ...]:

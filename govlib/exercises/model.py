@@ -93,7 +93,8 @@ class Exercise:
         ``inclusive`` -> ``含本数``), so no code value reaches the page.
     key_note_zh : str
         For the answer key (instructor only): why the accepted values are what
-        they are, e.g. why a value between two accepted ones is not accepted.
+        they are, e.g. why a value between two accepted ones is not accepted;
+        ``{between}`` names those values (see :func:`govlib.exercises.key.key_note`).
     points : float
         What the exercise is worth in the gradebook (default 1); scored by
         :mod:`govlib.grading.points`.

@@ -147,8 +147,11 @@ def solution(exercise: Exercise | str, answer: Any = None, **params: Any):
         parts.append(f"<p>也算对：{_esc('；'.join(shown))}</p>")
         plain.append("也算对：" + "；".join(shown))
     if ex.key_note_zh:
-        parts.append(f"<p>{_esc(ex.key_note_zh)}</p>")
-        plain.append(ex.key_note_zh)
+        from govlib.exercises.key import key_note
+
+        note = key_note(ex, **params)
+        parts.append(f"<p>{_esc(note)}</p>")
+        plain.append(note)
     if ex.neighbours:
         parts.append(f"<p>本页数字经过四舍五入，与参考答案相差不超过{ex.neighbours}的整数也算对。</p>")
     if answer is not None:

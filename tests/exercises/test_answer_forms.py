@@ -261,7 +261,7 @@ def test_the_key_says_which_values_are_right_and_why_not_103():
     e = key["quanzhou-survey-3"]
     assert e.expected_zh == "104人"
     assert e.also_zh == ("不合并标准误的 z 检验：102人",)
-    assert "两头都不是答案" in e.note_zh
+    assert "介于两者之间的103人都不对" in e.note_zh  # 102 < 103 < 104: neither method's smallest n
 
 
 def test_the_instructor_key_page_shows_the_other_method_and_the_note():
@@ -270,4 +270,4 @@ def test_the_instructor_key_page_shows_the_other_method_and_the_note():
 
     page = key_html(answer_key("quanzhou-survey", _defaults("quanzhou-survey")))
     assert "也算对：不合并标准误的 z 检验：102人" in page
-    assert "两头都不是答案" in page
+    assert "103人都不对" in page

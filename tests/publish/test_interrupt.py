@@ -59,7 +59,7 @@ def test_ctrl_c_leaves_complete_files_and_no_kernels(course):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     assert proc.returncode == 130, output
-    assert "interrupted" in output
+    assert "构建被中断" in output
     assert not list(course.out.rglob("*.govlib-tmp"))
     for page in course.out.rglob("*.html"):
         assert page.read_text(encoding="utf-8").endswith("</html>\n"), page

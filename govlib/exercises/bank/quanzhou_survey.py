@@ -85,9 +85,9 @@ def _unpooled_n(conf_level):
                     "（提示：`survey.significance_n`，比较项 `\"list-not-done\"`。）",
           hint_zh="用 `survey.significance_n`，比较项为 `\"list-not-done\"`；从小到大找第一个 p 值低于显著性水平的 n。",
           params=("conf_level",), unit="人", accept=_unpooled_n,
-          key_note_zh="两种做法各有一个“最少人数”，都算对；介于两者之间的人数两头都不是答案：按合并标准误的检验，"
-                      "比它的最少人数少的样本还不显著；按不合并标准误的检验，它自己的最少人数已经显著，"
-                      "更大的人数就不是“至少”。",
+          key_note_zh="两种做法各得一个“最少人数”，都算对。{between}都不对：按题目指定的合并标准误检验，"
+                      "这些人数下差异还不显著；按不合并标准误的检验，较小的那个人数已经显著，更大的人数"
+                      "就不是“至少”要多少人。",
           uses=("qz-list-published-not-enforced", "qz-list-not-published", "qz-village-list-not-implemented"))
 def _list_significance(conf_level):
     from govlib.survey.inference import significance_n
