@@ -14,6 +14,8 @@ The values typed here are the published figures or hand computations:
 - quanzhou-survey-3: 104人 by the pooled z test the prompt names, 102人 by the unpooled one
   (n > z²(p1q1 + p2q2)/(p1 − p2)²), 103 by neither
 - quanzhou-practice-2: 57900户 (published)
+- warm-ups: chengdu-7 5 + 6 + 3 = 14个; quanzhou-practice-8 235 + 318 + 733 = 1286名;
+  cross-case-6 5 articles × 9 dimensions = 45格
 
 Values that come from a simulation or a model run on the page (pujiang, cross-case,
 xiamen-127-5, quanzhou-practice-3, …) are written with ``{v}``: the row tests how the
@@ -118,6 +120,9 @@ FORMS = [
     ("chengdu-5", "考核权", RIGHT, "正确"),
     ("chengdu-5", "决策建议权", WRONG, "还不对"),
     ("chengdu-6", "……", OPEN, "讨论题"),
+    ("chengdu-7", "十四个", RIGHT, "正确"),
+    ("chengdu-7", "共14个", RIGHT, "正确"),
+    ("chengdu-7", "11", WRONG, "还不对"),
     # --- quanzhou-practice
     ("quanzhou-practice-1", "{v}名", RIGHT, "正确"),
     ("quanzhou-practice-1", "约{v}", RIGHT, "正确"),
@@ -137,6 +142,9 @@ FORMS = [
     ("quanzhou-practice-6", "共{v}次", RIGHT, "正确"),
     ("quanzhou-practice-6", "{v+10}次", WRONG, "还不对"),
     ("quanzhou-practice-7", "……", OPEN, "讨论题"),
+    ("quanzhou-practice-8", "一千二百八十六名", RIGHT, "正确"),
+    ("quanzhou-practice-8", "共1286人", RIGHT, "正确"),
+    ("quanzhou-practice-8", "968", WRONG, "还不对"),
     # --- quanzhou-survey
     ("quanzhou-survey-1", "百分之十一点八", RIGHT, "正确"),
     ("quanzhou-survey-1", "十一点八%", RIGHT, "正确"),
@@ -175,6 +183,9 @@ FORMS = [
     ("cross-case-4", "“机制”", RIGHT, "正确"),
     ("cross-case-4", "主体", WRONG, "还不对"),
     ("cross-case-5", "……", OPEN, "讨论题"),
+    ("cross-case-6", "四十五格", RIGHT, "正确"),
+    ("cross-case-6", "共45格", RIGHT, "正确"),
+    ("cross-case-6", "40", WRONG, "还不对"),
 ]
 
 
