@@ -318,7 +318,13 @@ def student(hub: Hub, name: str, lesson_file: str, start: threading.Event, timeo
 def memory(hub: Hub) -> dict:
     """RSS/USS of hub+proxy and of each student's server with its kernels (MiB)."""
     hubp = psutil.Process(hub.proc.pid)
-    own = [hubp] + [c for c in hubp.children(recursive=True) if "configurable-http-proxy" in " ".join(c.cmdline())]
+    own = [hubp]
+    for c in hubp.children(recursive=True):
+        try:
+            if "configurable-http-proxy" in " ".join(c.cmdline()):
+                own.append(c)
+        except psutil.Error:   # a kernel that just exited (zombie) or a process gone
+            continue
     per_student = []
     for p in psutil.process_iter(["cmdline"]):
         try:
@@ -333,7 +339,7 @@ def memory(hub: Hub) -> dict:
         except psutil.Error:
             continue
     return {
-        "hub_rss": sum(p.memory_info().rss for p in own) / 2**20,
+        "hub_rss": sum(p.memory_info().rss for p in own if p.is_running()) / 2**20,
         "students": per_student,
     }
 
