@@ -72,7 +72,7 @@ def _free_port() -> int:
 class Hub:
     """The course hub in a temporary state folder, with an admin service token for the benchmark."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, kernel_transport: str | None = None):
         self.dir = workdir
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -85,7 +85,8 @@ class Hub:
             f"c.JupyterHub.services = [{{'name': 'loadtest', 'api_token': {SERVICE_TOKEN!r}}}]\n"
             "c.JupyterHub.load_roles = [{'name': 'loadtest', 'services': ['loadtest'],\n"
             "  'scopes': ['admin:users', 'admin:servers', 'tokens', 'read:users']}]\n"
-            "c.JupyterHub.log_level = 'WARN'\n",
+            "c.JupyterHub.log_level = 'WARN'\n"
+            + (f"c.Spawner.args.append('--KernelManager.transport={kernel_transport}')\n" if kernel_transport else ""),
             encoding="utf-8")
         env = dict(os.environ, GOVLIB_HUB_DIR=str(workdir / "state"), GOVLIB_HUB_PASSWORD=PASSWORD,
                    GOVLIB_HUB_PORT=str(self.port), GOVLIB_HUB_IP="127.0.0.1")
@@ -262,14 +263,28 @@ def student(hub: Hub, name: str, lesson_file: str, start: threading.Event, timeo
     http = requests.Session()
     nb = _request(http, "GET", f"{url}/api/contents/{lesson_file}?content=1", headers=auth,
                   timeout=120).json()["content"]
-    sess = _request(http, "POST", f"{url}/api/sessions", headers=auth, timeout=120,
-                    json={"path": lesson_file, "type": "notebook", "name": lesson_file,
-                          "kernel": {"name": "python3"}}).json()
+
+    def open_kernel():
+        sess = _request(http, "POST", f"{url}/api/sessions", headers=auth, timeout=120,
+                        json={"path": lesson_file, "type": "notebook", "name": lesson_file,
+                              "kernel": {"name": "python3"}}).json()
+        try:
+            ch = KernelChannel(f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{sess['kernel']['id']}/channels",
+                               [f"Authorization: token {token}"], timeout)
+        except websocket.WebSocketBadStatusException:
+            _request(http, "DELETE", f"{url}/api/sessions/{sess['id']}", headers=auth, timeout=60)
+            raise
+        return sess, ch
+
+    try:
+        sess, ch = open_kernel()
+    except websocket.WebSocketBadStatusException as exc:
+        # the kernel died while starting (e.g. a port taken by another kernel): a student restarts it once
+        RETRIES.add(f"{name}: kernel websocket refused ({exc.status_code}); new kernel started")
+        sess, ch = open_kernel()
     t_open = time.monotonic()
     server_proc = _user_server(hub, name)
     kernel_proc = _kernel_of(server_proc, sess["kernel"]["id"]) if server_proc else None
-    ch = KernelChannel(f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{sess['kernel']['id']}/channels",
-                       [f"Authorization: token {token}"], timeout)
     feedback = None
     k_imports = None
     try:
@@ -303,7 +318,13 @@ def student(hub: Hub, name: str, lesson_file: str, start: threading.Event, timeo
 def memory(hub: Hub) -> dict:
     """RSS/USS of hub+proxy and of each student's server with its kernels (MiB)."""
     hubp = psutil.Process(hub.proc.pid)
-    own = [hubp] + [c for c in hubp.children(recursive=True) if "configurable-http-proxy" in " ".join(c.cmdline())]
+    own = [hubp]
+    for c in hubp.children(recursive=True):
+        try:
+            if "configurable-http-proxy" in " ".join(c.cmdline()):
+                own.append(c)
+        except psutil.Error:   # a kernel that just exited (zombie) or a process gone
+            continue
     per_student = []
     for p in psutil.process_iter(["cmdline"]):
         try:
@@ -318,15 +339,15 @@ def memory(hub: Hub) -> dict:
         except psutil.Error:
             continue
     return {
-        "hub_rss": sum(p.memory_info().rss for p in own) / 2**20,
+        "hub_rss": sum(p.memory_info().rss for p in own if p.is_running()) / 2**20,
         "students": per_student,
     }
 
 
-def run_class(n: int, lesson_file: str, timeout: float) -> dict:
+def run_class(n: int, lesson_file: str, timeout: float, kernel_transport: str | None = None) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"govlib-hub-{n}-"))
     avail0 = psutil.virtual_memory().available / 2**20
-    hub = Hub(work)
+    hub = Hub(work, kernel_transport)
     errors: list[str] = []
     RETRIES.events.clear()
     try:
@@ -371,6 +392,9 @@ def main(argv=None) -> int:
     ap.add_argument("--reserve-mib", type=float, default=2048, help="memory to leave free for the system")
     ap.add_argument("--nice", type=int, default=10, help="lower the priority of the load client's threads by this "
                     "much (the hub and the servers keep normal priority)")
+    ap.add_argument("--kernel-transport", choices=("tcp", "ipc"), default=None,
+                    help="override the kernels' transport (default: as the hub config has it); with tcp, kernels "
+                         "starting together can pick the same random port and die ('Address already in use')")
     args = ap.parse_args(argv)
     lesson_file = f"{args.lesson}.ipynb"
     global NICE
@@ -390,7 +414,7 @@ def main(argv=None) -> int:
             print(f"\nN={n}: skipped, needs about {n * per_student_uss / 1024:.1f} GiB, "
                   f"{avail / 1024:.1f} GiB available")
             continue
-        r = run_class(n, lesson_file, args.timeout)
+        r = run_class(n, lesson_file, args.timeout, args.kernel_transport)
         rs = r["results"]
         rss = [m[0] for m in r["mem"]["students"]]
         uss = [m[1] for m in r["mem"]["students"]]
