@@ -194,16 +194,19 @@ def _table(slide, b: Block, top: float, bottom: float, face: str, hant: bool) ->
         cs, ch = _fit([b.caption], width, 0.8, (18, 16, 14), hant, 0)
         _box(slide, _LEFT, top, width, ch, [b.caption], cs, face, bold=True, name="表题")
         top += ch
-    more_h = 0.45 if b.more else 0.0
+    more_h = 0.55 if b.more else 0.0
     avail = bottom - top - more_h
-    # column widths in proportion to the longest cell, at least 1 inch
-    longest = [max(1, max(len(r[j]) for r in rows)) for j in range(ncol)]
-    total = sum(min(40, n) for n in longest)
-    widths = [max(1.0, width * min(40, n) / total) for n in longest]
+    # column widths in proportion to the longest cell (capped, so one long column does not squeeze the
+    # short ones into wrapping), at least 1.2 inches
+    longest = [max(2, max(len(r[j]) for r in rows)) for j in range(ncol)]
+    total = sum(min(20, n) for n in longest)
+    widths = [max(1.2, width * min(20, n) / total) for n in longest]
     scale = width / sum(widths)
     widths = [w * scale for w in widths]
     for size in (18, 16, 14, 12, 11, 10):
-        heights = [max(2 * 0.04 + measure_lines(c or " ", w - 0.2, size, hant=hant) * size * LINE / 72
+        # cells are measured with room to spare: header cells are bold, and LibreOffice adds space
+        # between Chinese and Latin characters
+        heights = [max(2 * 0.04 + measure_lines(c or " ", w - 0.35, size * 1.08, hant=hant) * size * LINE / 72
                        for c, w in zip(r, widths)) for r in rows]
         if sum(heights) <= avail:
             break
@@ -221,7 +224,7 @@ def _table(slide, b: Block, top: float, bottom: float, face: str, hant: bool) ->
             run = cell.text_frame.paragraphs[0].add_run()
             run.text = text
             _font(run, face, size, i == 0, _INK if i else "FFFFFF")
-    top += sum(heights) + 0.05
+    top += sum(heights) + 0.15
     if b.more:
         _box(slide, _LEFT, top, width, 0.4, [b.more], 14, face, color=_MUTED, name="说明")
         top += 0.4
