@@ -26,10 +26,14 @@ Fonts
     * PowerPoint without it substitutes by character set and PANOSE, i.e. a
       GB2312 sans face (等线 or 黑体);
     * LibreOffice (checked with ``soffice --headless --convert-to pdf`` on
-      Debian) finds no 微软雅黑, and fontconfig's match for the name has no
-      Chinese glyphs, so its glyph fallback takes the installed CJK face --
-      the bundled Noto Sans CJK SC (``fonts-noto-cjk``) -- for every Chinese
-      character; the text keeps the layout measured above.
+      Debian 12, LibreOffice 7.4) finds no 微软雅黑; fontconfig matches the
+      name to DejaVu Sans, which draws the Latin letters and digits, and the
+      glyph fallback draws every Chinese character in the installed Noto Sans
+      CJK collection (``fonts-noto-cjk``).  ``pdffonts`` names the collection's
+      JP member even though the runs say ``lang="zh-CN"``: most glyphs are the
+      same, a few characters shared with Japanese (e.g. 直、骨) take the
+      Japanese form.  The layout measured above holds (Noto is the taller
+      face).
 """
 
 from __future__ import annotations
