@@ -26,10 +26,14 @@ Fonts
     * PowerPoint without it substitutes by character set and PANOSE, i.e. a
       GB2312 sans face (等线 or 黑体);
     * LibreOffice (checked with ``soffice --headless --convert-to pdf`` on
-      Debian) finds no 微软雅黑, and fontconfig's match for the name has no
-      Chinese glyphs, so its glyph fallback takes the installed CJK face --
-      the bundled Noto Sans CJK SC (``fonts-noto-cjk``) -- for every Chinese
-      character; the text keeps the layout measured above.
+      Debian 12, LibreOffice 7.4) finds no 微软雅黑; fontconfig matches the
+      name to DejaVu Sans, which draws the Latin letters and digits, and the
+      glyph fallback draws every Chinese character in the installed Noto Sans
+      CJK collection (``fonts-noto-cjk``).  ``pdffonts`` names the collection's
+      JP member even though the runs say ``lang="zh-CN"``: most glyphs are the
+      same, a few characters shared with Japanese (e.g. 直、骨) take the
+      Japanese form.  The layout measured above holds (Noto is the taller
+      face).
 """
 
 from __future__ import annotations
@@ -194,16 +198,19 @@ def _table(slide, b: Block, top: float, bottom: float, face: str, hant: bool) ->
         cs, ch = _fit([b.caption], width, 0.8, (18, 16, 14), hant, 0)
         _box(slide, _LEFT, top, width, ch, [b.caption], cs, face, bold=True, name="表题")
         top += ch
-    more_h = 0.45 if b.more else 0.0
+    more_h = 0.55 if b.more else 0.0
     avail = bottom - top - more_h
-    # column widths in proportion to the longest cell, at least 1 inch
-    longest = [max(1, max(len(r[j]) for r in rows)) for j in range(ncol)]
-    total = sum(min(40, n) for n in longest)
-    widths = [max(1.0, width * min(40, n) / total) for n in longest]
+    # column widths in proportion to the longest cell (capped, so one long column does not squeeze the
+    # short ones into wrapping), at least 1.2 inches
+    longest = [max(2, max(len(r[j]) for r in rows)) for j in range(ncol)]
+    total = sum(min(20, n) for n in longest)
+    widths = [max(1.2, width * min(20, n) / total) for n in longest]
     scale = width / sum(widths)
     widths = [w * scale for w in widths]
     for size in (18, 16, 14, 12, 11, 10):
-        heights = [max(2 * 0.04 + measure_lines(c or " ", w - 0.2, size, hant=hant) * size * LINE / 72
+        # cells are measured with room to spare: header cells are bold, and LibreOffice adds space
+        # between Chinese and Latin characters
+        heights = [max(2 * 0.04 + measure_lines(c or " ", w - 0.35, size * 1.08, hant=hant) * size * LINE / 72
                        for c, w in zip(r, widths)) for r in rows]
         if sum(heights) <= avail:
             break
@@ -221,7 +228,7 @@ def _table(slide, b: Block, top: float, bottom: float, face: str, hant: bool) ->
             run = cell.text_frame.paragraphs[0].add_run()
             run.text = text
             _font(run, face, size, i == 0, _INK if i else "FFFFFF")
-    top += sum(heights) + 0.05
+    top += sum(heights) + 0.15
     if b.more:
         _box(slide, _LEFT, top, width, 0.4, [b.more], 14, face, color=_MUTED, name="说明")
         top += 0.4
