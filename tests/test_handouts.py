@@ -47,6 +47,8 @@ def test_solution_shows_the_check_on_the_worked_answer_with_its_unit():
     assert "算式：4933名 ÷ 415个 = 11.89名/个（推算）" in good.plain
     bad = solution("quanzhou-practice-1", 12.5)
     assert "【再想想】" in bad.plain and "【正确】" not in bad.plain
+    named = solution("intro-3", "over")  # the solution cell computes the register's code word
+    assert "本格算得 “超过”" in named.plain and "over" not in named.plain
     yes_no = solution("chengdu-2", False)
     assert "本格算得 否" in yes_no.plain and "False" not in yes_no.plain
 

@@ -19,7 +19,7 @@ from typing import Any
 import html as _html
 import re
 
-from govlib.exercises.core import KIND_ZH, Exercise, _fmt_number, format_expected, get, grade_answer
+from govlib.exercises.core import KIND_ZH, Exercise, _fmt_number, _match_choice, format_expected, get, grade_answer
 
 __all__ = ["show_exercise", "show_rubric", "solution"]
 
@@ -160,7 +160,10 @@ def _answer_text(ex: Exercise, v: Any) -> str:
     """The solution cell's own value as a reader reads it: with its unit, 是/否 for a bool."""
     if ex.answer == "bool" or isinstance(v, bool):
         return "是" if bool(v) else "否"
-    if ex.answer == "choice" or isinstance(v, str):
+    if ex.answer == "choice":
+        opt, _ = _match_choice(ex, str(v))  # an id or code word the checker accepts reads as the option itself
+        return f"“{opt if opt is not None else v}”"
+    if isinstance(v, str):
         return f"“{v}”"
     if ex.answer == "percent":
         return _fmt_number(float(v), ex.decimals if ex.decimals is not None else 2) + "%"
