@@ -185,7 +185,7 @@ def test_kernel_tables_have_no_row_numbers_and_series_no_repr():
 
     from govlib.display import use_page_formats
 
-    shell = InteractiveShell.instance()
+    shell = InteractiveShell()  # a shell of its own, not the global instance (get_ipython() stays None)
     assert use_page_formats(shell) is True
     frame, _ = shell.display_formatter.format(pd.DataFrame({"网格": ["甲", "乙"], "户数": [300, 420]}))
     assert "<th>0</th>" not in frame["text/html"] and "<td>甲</td>" in frame["text/html"]
