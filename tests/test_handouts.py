@@ -194,3 +194,17 @@ def test_kernel_tables_have_no_row_numbers_and_series_no_repr():
     series, _ = shell.display_formatter.format(pd.Series({"主体": 2.571}, name="平均得分"))
     assert "dtype" not in series["text/plain"] and "<td>2.57</td>" in series["text/html"]
     assert use_page_formats(object()) is False  # not a kernel: nothing to do
+
+
+def test_exercises_done_at_the_computer_say_so_and_give_a_paper_method():
+    from govlib.exercises import catalog, show_exercise
+    from govlib.exercises.worked import PAPER
+
+    for lesson in ("xiamen-127", "pujiang", "quanzhou-practice", "quanzhou-survey"):
+        for ex in catalog(lesson):
+            if ex.needs_notebook:
+                assert ex.id in PAPER, f"{ex.id}: no paper alternative"
+    page = show_exercise("quanzhou-practice-3", rule_source="register", rule_basis="households", custom_low=300,
+                         custom_high=500, n_units=24, exercise_seed=11, n_large=2, mean_households=200)
+    assert "本题在电脑上运行笔记本完成。纸上作答：" in page.plain and "gv-exercise-paper" in page.html
+    assert "纸上作答" not in show_exercise("quanzhou-practice-1").plain  # answerable from the page itself

@@ -68,6 +68,12 @@ def show_exercise(exercise: Exercise | str, **params: Any):
     if ex.answer == "choice" and ex.show_choices:
         parts.append("<ul>" + "".join(f"<li>{_esc(c)}</li>" for c in ex.choices) + "</ul>")
         plain += [f"- {c}" for c in ex.choices]
+    from govlib.exercises.worked import paper_note
+
+    note = paper_note(ex)
+    if note:
+        parts.append(f'<p class="gv-exercise-paper"><small>{text_html(note)}</small></p>')
+        plain.append(note)
     fmt = ex.answer_format()
     where = f"答案写在变量 <code>{_esc(ex.variable)}</code> 中。" if ex.graded else ""
     # no inline style: numbers in attributes would read as page text to the answer-leak test

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from govlib.exercises.core import discussion, exercise
-from govlib.exercises.worked import Worked, num, worked
+from govlib.exercises.worked import Worked, num, paper, worked
 
 LESSON = "quanzhou-practice"
 
@@ -166,3 +166,8 @@ discussion(
         "能用本课的划分工具或数字（带出处）支撑观点，分清公布数字、按规则推算的数字和虚构示例。",
     ),
 )
+
+
+# the printed handout: how the exercise that needs the notebook is answered on paper
+paper("quanzhou-practice-3", "用本题下面印出的练习村表，按顺序把相邻的村连成一组，每组合计落在规则范围之内"
+                             "（单独就超过上限的村另列、不计入），尽量让更多的村划进网格，数出组数。")
