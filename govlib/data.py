@@ -569,7 +569,8 @@ class Register:
         """A Chinese citation of a figure: who, when, where in the text.
 
         Example: ``施美萍（2022）·二（二）基层财力不足 · 第1段 · 图2``.
-        For a derived figure the citation names the rows it comes from.
+        For a derived figure the citation names the rows it comes from, by
+        their Chinese labels (``；据“甲组超过20个”“甲组10到20个”推算``).
         """
         fig = self.figure(fig_id)
         src = self.source(fig.source)
@@ -578,7 +579,8 @@ class Register:
         head = f"{who}（{year}）" if year else who
         text = f"{head}·{fig.locator}"
         if fig.derived:
-            text += f"；据 {', '.join(derived_ids(fig.derived_from))} 推算"
+            # the rows it comes from by their Chinese labels: register ids belong to code and the register page
+            text += "；据" + "".join(f"“{self.figure(i).label_zh}”" for i in derived_ids(fig.derived_from)) + "推算"
         return text
 
 

@@ -47,6 +47,8 @@ def test_solution_shows_the_check_on_the_worked_answer_with_its_unit():
     assert "算式：4933名 ÷ 415个 = 11.89名/个（推算）" in good.plain
     bad = solution("quanzhou-practice-1", 12.5)
     assert "【再想想】" in bad.plain and "【正确】" not in bad.plain
+    named = solution("intro-3", "over")  # the solution cell computes the register's code word
+    assert "本格算得 “超过”" in named.plain and "over" not in named.plain
     yes_no = solution("chengdu-2", False)
     assert "本格算得 否" in yes_no.plain and "False" not in yes_no.plain
 
@@ -183,7 +185,7 @@ def test_kernel_tables_have_no_row_numbers_and_series_no_repr():
 
     from govlib.display import use_page_formats
 
-    shell = InteractiveShell.instance()
+    shell = InteractiveShell()  # a shell of its own, not the global instance (get_ipython() stays None)
     assert use_page_formats(shell) is True
     frame, _ = shell.display_formatter.format(pd.DataFrame({"网格": ["甲", "乙"], "户数": [300, 420]}))
     assert "<th>0</th>" not in frame["text/html"] and "<td>甲</td>" in frame["text/html"]
@@ -192,3 +194,17 @@ def test_kernel_tables_have_no_row_numbers_and_series_no_repr():
     series, _ = shell.display_formatter.format(pd.Series({"主体": 2.571}, name="平均得分"))
     assert "dtype" not in series["text/plain"] and "<td>2.57</td>" in series["text/html"]
     assert use_page_formats(object()) is False  # not a kernel: nothing to do
+
+
+def test_exercises_done_at_the_computer_say_so_and_give_a_paper_method():
+    from govlib.exercises import catalog, show_exercise
+    from govlib.exercises.worked import PAPER
+
+    for lesson in ("xiamen-127", "pujiang", "quanzhou-practice", "quanzhou-survey"):
+        for ex in catalog(lesson):
+            if ex.needs_notebook:
+                assert ex.id in PAPER, f"{ex.id}: no paper alternative"
+    page = show_exercise("quanzhou-practice-3", rule_source="register", rule_basis="households", custom_low=300,
+                         custom_high=500, n_units=24, exercise_seed=11, n_large=2, mean_households=200)
+    assert "本题在电脑上运行笔记本完成。纸上作答：" in page.plain and "gv-exercise-paper" in page.html
+    assert "纸上作答" not in show_exercise("quanzhou-practice-1").plain  # answerable from the page itself

@@ -19,7 +19,7 @@ from typing import Any
 import html as _html
 import re
 
-from govlib.exercises.core import KIND_ZH, Exercise, _fmt_number, format_expected, get, grade_answer
+from govlib.exercises.core import KIND_ZH, Exercise, _fmt_number, _match_choice, format_expected, get, grade_answer
 
 __all__ = ["show_exercise", "show_rubric", "solution"]
 
@@ -68,6 +68,12 @@ def show_exercise(exercise: Exercise | str, **params: Any):
     if ex.answer == "choice" and ex.show_choices:
         parts.append("<ul>" + "".join(f"<li>{_esc(c)}</li>" for c in ex.choices) + "</ul>")
         plain += [f"- {c}" for c in ex.choices]
+    from govlib.exercises.worked import paper_note
+
+    note = paper_note(ex)
+    if note:
+        parts.append(f'<p class="gv-exercise-paper"><small>{text_html(note)}</small></p>')
+        plain.append(note)
     fmt = ex.answer_format()
     where = f"答案写在变量 <code>{_esc(ex.variable)}</code> 中。" if ex.graded else ""
     # no inline style: numbers in attributes would read as page text to the answer-leak test
@@ -166,7 +172,10 @@ def _answer_text(ex: Exercise, v: Any) -> str:
     """The solution cell's own value as a reader reads it: with its unit, 是/否 for a bool."""
     if ex.answer == "bool" or isinstance(v, bool):
         return "是" if bool(v) else "否"
-    if ex.answer == "choice" or isinstance(v, str):
+    if ex.answer == "choice":
+        opt, _ = _match_choice(ex, str(v))  # an id or code word the checker accepts reads as the option itself
+        return f"“{opt if opt is not None else v}”"
+    if isinstance(v, str):
         return f"“{v}”"
     if ex.answer == "percent":
         return _fmt_number(float(v), ex.decimals if ex.decimals is not None else 2) + "%"

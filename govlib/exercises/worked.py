@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Worked", "worked", "worked_answer", "num", "products", "WORKED"]
+__all__ = ["Worked", "worked", "worked_answer", "num", "products", "WORKED", "PAPER", "paper", "paper_note"]
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,27 @@ def products(terms: Sequence[tuple[Any, Any]], total: Any, *, decimals: int = 2,
     """
     left = " + ".join(f"{num(a, 4)}×{num(b, decimals)}" for a, b in terms)
     return f"{left} = {num(total, decimals)}{unit}"
+
+
+#: exercise id -> how to answer it on the printed handout when it needs the notebook
+PAPER: dict[str, str] = {}
+
+
+def paper(ex_id: str, text_zh: str) -> None:
+    """Register how exercise *ex_id* is answered on paper (for an exercise that needs the notebook)."""
+    PAPER[ex_id] = text_zh
+
+
+def paper_note(exercise) -> str:
+    """The printed handout's line for an exercise done at the computer (empty when it needs no computer).
+
+    ``在电脑上运行笔记本完成；纸上作答：…`` -- the paper alternative registered
+    with :func:`paper`, else only the first half.
+    """
+    from govlib.exercises.core import Exercise, get
+
+    ex = exercise if isinstance(exercise, Exercise) else get(exercise)
+    if not ex.needs_notebook:
+        return ""
+    alt = PAPER.get(ex.id)
+    return "本题在电脑上运行笔记本完成。" + (f"纸上作答：{alt}" if alt else "")

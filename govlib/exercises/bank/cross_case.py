@@ -58,7 +58,7 @@ def _cc2(dimension):
 
 @exercise("cross-case-3", lesson=LESSON, variable="ans_cc3", kind="apply", answer="int",
           prompt_zh="逐个维度比较{case_a}与{case_b}两篇文章的编码等级：有几个维度上两者的等级不同？"
-                    "（数格子即可；差异格越多，两篇文章关注的重点越不同。）",
+                    "（逐行数格子即可，不求平均。）",
           hint_zh="把两篇文章的两列并排，逐行看等级是否相同，数出不同的行。",
           tol=0, unit="个", params=("case_a", "case_b"),
           prompt_values={"case_a": _CASE_WORDS, "case_b": _CASE_WORDS})

@@ -4,7 +4,7 @@ the Pujiang framework and the synthetic class data (never typed)."""
 from __future__ import annotations
 
 from govlib.exercises.core import discussion, exercise
-from govlib.exercises.worked import Worked, num, worked
+from govlib.exercises.worked import Worked, num, paper, worked
 
 LESSON = "pujiang"
 #: the five kinds of demonstration sites the article counts (the smart estate lies inside the resettlement areas)
@@ -134,3 +134,11 @@ discussion(
         "可检验：提出至少一个可观察的成效指标，并说明如何收集。",
     ),
 )
+
+
+# the printed handout: how exercises that need the notebook are answered on paper
+paper("pujiang-2", "用本题下面印出的本社区该维度原始答卷，先把反向题换算成“6 − 原分”，"
+                   "再求每人在该维度各题的平均分，最后求全体受访者的平均。")
+paper("pujiang-3", "用同一张答卷表和第三节的 α 公式：先求每道题得分的方差并相加，再求每人该维度总分的方差，代入公式。")
+paper("pujiang-4", "看第四节“三个示例社区的维度得分比较”图，找出本社区得分最低的一维。")
+paper("pujiang-5", "三个社区的 α 值由教师在课上给出（教师版印有），学生在纸上与参考阈值逐一比较并写出解读。")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from govlib.exercises.core import discussion, exercise
-from govlib.exercises.worked import Worked, num, worked
+from govlib.exercises.worked import Worked, num, paper, worked
 
 LESSON = "quanzhou-practice"
 
@@ -177,3 +177,8 @@ def _qp8():
     from govlib.data import value
 
     return int(value("qz-shishi-lane-heads") + value("qz-shishi-building-heads") + value("qz-shishi-grid-workers"))
+
+
+# the printed handout: how the exercise that needs the notebook is answered on paper
+paper("quanzhou-practice-3", "用本题下面印出的练习村表，按顺序把相邻的村连成一组，每组合计落在规则范围之内"
+                             "（单独就超过上限的村另列、不计入），尽量让更多的村划进网格，数出组数。")

@@ -7,7 +7,7 @@ notebook's parameters where the answer depends on them.
 from __future__ import annotations
 
 from govlib.exercises.core import discussion, exercise
-from govlib.exercises.worked import Worked, num, worked
+from govlib.exercises.worked import Worked, num, paper, worked
 
 LESSON = "quanzhou-survey"
 
@@ -176,3 +176,8 @@ discussion("quanzhou-survey-6", lesson=LESSON, variable="ans_qs6",
                "追问抽样方法、各层样本量、缺答处理、题目原文、是否多选以及舍入方式；",
                "能用本课算出的可行样本量或置信区间支撑自己的表述，而不是另编数字。",
            ))
+
+
+# the printed handout: how the exercise that needs the notebook is answered on paper
+paper("quanzhou-survey-5", "逻辑回归要在电脑上拟合；没有电脑时，看教师展示的系数表中“责任状张数”一行的 p 值，"
+                           "与显著性水平比较，再回答后半问（合成数据能说明泉州什么）。")

@@ -4,7 +4,7 @@ the framework and :mod:`govlib.evaluation`, with the notebook's own parameters."
 from __future__ import annotations
 
 from govlib.exercises.core import discussion, exercise
-from govlib.exercises.worked import Worked, num, products, worked
+from govlib.exercises.worked import Worked, num, paper, products, worked
 
 LESSON = "xiamen-127"
 #: notebook parameters that fix the example units and the simulation
@@ -188,3 +188,7 @@ discussion(
         "能联系三级督导与“七分服务”的定位，说明考评是为改进服务，而不是为排名而排名。",
     ),
 )
+
+
+# the printed handout: how the exercise that needs the notebook is answered on paper
+paper("xiamen-127-3", "看第四节“名次颠倒的季度比例”图中真实第一、第二两个单位那一栏，用1减去图上的颠倒比例，再与所要求的把握比较。")
