@@ -129,3 +129,13 @@ def test_course_has_thirty_exercises():
     from govlib.exercises import catalog
 
     assert len(catalog()) >= 30
+
+
+@pytest.mark.parametrize(("lid", "nb"), LESSONS, ids=[lid for lid, _ in LESSONS])
+def test_lesson_is_exactly_what_jupytext_writes(lid, nb):
+    """Saving a lesson unchanged from JupyterLab (jupytext) must not rewrite it (no stray ``+++`` markers)."""
+    import jupytext
+
+    src = nb.read_text(encoding="utf-8")
+    assert jupytext.writes(jupytext.reads(src, fmt="md:myst"), fmt="md:myst") == src, (
+        f"{lid}: {nb.name} is not in jupytext's own form; normalise it with jupytext before committing")
