@@ -37,6 +37,8 @@ What students get
   student); a notebook already there is never overwritten.
 * **Limits**: the student's server, kernels and anything they start share one cgroup (memory, CPU,
   process count); an idle server is stopped by ``jupyterhub-idle-culler`` (a hub service).
+* **Kernel sockets**: kernels talk to the server over unix sockets in ``/run/govlib-hub/u<uid>``
+  (the student's own, 0700), not on TCP ports that kernels starting together could both pick.
 
 Why roster accounts (``GOVLIB_HUB_MODE``)
 -----------------------------------------
