@@ -1,11 +1,17 @@
 """Classroom load test: a class of N students logs in to the course's JupyterHub at once.
 
-Starts the hub of ``deploy/jupyterhub/jupyterhub_config.py`` (shared-password login,
-one home per student) on 127.0.0.1 with a fresh state folder, then for each class size
-N (default 10, 30, 60) lets N simulated students act at the same moment:
+Starts the hub of ``deploy/jupyterhub/jupyterhub_config.py`` as it is deployed (roster
+accounts, each student's server and kernels as that student's own uid inside a cgroup with the
+configured limits, at most ``GOVLIB_HUB_SPAWN_LIMIT`` servers starting at once) on 127.0.0.1 with a
+fresh state folder.  The roster (an instructor and N students) and everyone's own password are
+written before the hub starts (:func:`govlib_hub.accounts.seed`), as if each had already done the
+first login.  Then, for each class size N (default 10, 30, 60), N simulated students act at the
+same moment:
 
-1. log in through the hub's login form with their name and the class password;
-2. start their JupyterLab server (as the spawn page does);
+1. log in through the hub's login form with their name and their own password;
+2. open the spawn page, as the browser does after login; a student turned away by the spawn limit
+   gets the 「请稍候」 page (HTTP 429) and, like that page, asks again after 10 seconds; every such
+   wait is counted and reported;
 3. open a lesson's student notebook (REST ``/api/contents``), start a kernel for it and run
    its code cells in order up to and including the first ``check(...)``, through the kernel's
    websocket, as JupyterLab does.
@@ -25,9 +31,13 @@ minute) / (CPU-s per student) students in that minute.  The load client (this sc
 simulated browsers) runs at lower priority and its own CPU is printed apart, never counted in.
 A dropped connection (HTTP or the kernel websocket) is retried once and every retry is reported.
 
-Run from the repository (needs ``pip install '.[hub]'`` and ``npm ci`` in deploy/jupyterhub)::
+The students get uids from ``--uid-base`` (default 61000), away from the 52000 a real hub and
+``tests/test_hub_live.py`` use, so a test running at the same time is never touched; their
+processes and cgroups are removed when each class size is done.
 
-    .venv/bin/python benchmarks/hub_classroom.py [--students 10 30 60] [--lesson quanzhou-survey]
+Run as root from the repository (``make .venv/.govlib-hub-installed``)::
+
+    sudo .venv/bin/python benchmarks/hub_classroom.py [--students 10 30 60] [--lesson quanzhou-survey]
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ import argparse
 import json
 import os
 import resource
+import secrets
 import shutil
 import signal
 import socket
@@ -57,10 +68,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from student_cost import KernelChannel, cpu_seconds, floor_once  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-CONFIG = REPO / "deploy" / "jupyterhub" / "jupyterhub_config.py"
-PASSWORD = "loadtest-class"
+HUB_DIR = REPO / "deploy" / "jupyterhub"
+CONFIG = HUB_DIR / "jupyterhub_config.py"
+sys.path.insert(0, str(HUB_DIR))
+from govlib_hub import accounts as hub_accounts  # noqa: E402
+
 SERVICE_TOKEN = uuid.uuid4().hex
 BIN = Path(sys.executable).parent
+RUNTIME = Path("/run/govlib-hub")        # the hub config's per-student kernel socket folders
+CGROUP = Path("/sys/fs/cgroup")
+SINGLEUSER = ("jupyterhub.singleuser", "jupyterhub-singleuser")
 
 
 def _free_port() -> int:
@@ -70,30 +87,52 @@ def _free_port() -> int:
 
 
 class Hub:
-    """The course hub in a temporary state folder, with an admin service token for the benchmark."""
+    """The course hub in a temporary state folder, with an admin service token for the benchmark.
 
-    def __init__(self, workdir: Path, kernel_transport: str | None = None):
+    The roster (``teacher`` plus *names*) is written with everyone's password already set; the
+    students' uids start at *uid_base*.
+    """
+
+    def __init__(self, workdir: Path, names: list[str], uid_base: int, kernel_transport: str | None = None,
+                 spawn_limit: int | None = None):
         self.dir = workdir
+        self.state = workdir / "state"
+        workdir.chmod(0o755)     # the students' uids must reach their homes under it
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.passwords = {n: secrets.token_urlsafe(9) for n in names}
+        # an empty store whose first uid is uid_base, then the roster with passwords set
+        (self.state / "private").mkdir(parents=True)
+        (self.state / "private").chmod(0o700)
+        hub_accounts.AccountStore(self.state / "private" / "accounts.json", uid_base=uid_base).save()
+        roster = hub_accounts.seed(self.state, {"teacher": ("教师", secrets.token_urlsafe(12)),
+                                                **{n: ("学生", pw) for n, pw in self.passwords.items()}})
+        store = hub_accounts.AccountStore(self.state / "private" / "accounts.json")
+        self.uids = {a.name: a.uid for a in store.accounts.values()}
+        busy = [u for u in self.uids.values() if _pids_of_uid(u)]
+        if busy:
+            raise SystemExit(f"uids {busy} already run processes: choose another --uid-base")
         extra = workdir / "loadtest_config.py"
         extra.write_text(
             "c = get_config()\n"
             f"load_subconfig({str(CONFIG)!r})\n"
             f"c.JupyterHub.hub_port = {_free_port()}\n"
             f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{_free_port()}'\n"
-            f"c.JupyterHub.services = [{{'name': 'loadtest', 'api_token': {SERVICE_TOKEN!r}}}]\n"
-            "c.JupyterHub.load_roles = [{'name': 'loadtest', 'services': ['loadtest'],\n"
-            "  'scopes': ['admin:users', 'admin:servers', 'tokens', 'read:users']}]\n"
+            f"c.JupyterHub.services.append({{'name': 'loadtest', 'api_token': {SERVICE_TOKEN!r}}})\n"
+            "c.JupyterHub.load_roles.append({'name': 'loadtest', 'services': ['loadtest'],\n"
+            "  'scopes': ['admin:users', 'admin:servers', 'tokens', 'read:users']})\n"
             "c.JupyterHub.log_level = 'WARN'\n"
             + (f"c.Spawner.args.append('--KernelManager.transport={kernel_transport}')\n" if kernel_transport else ""),
             encoding="utf-8")
-        env = dict(os.environ, GOVLIB_HUB_DIR=str(workdir / "state"), GOVLIB_HUB_PASSWORD=PASSWORD,
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GOVLIB_HUB_")}
+        env.update(GOVLIB_HUB_DIR=str(self.state), GOVLIB_HUB_ROSTER=str(roster),
                    GOVLIB_HUB_PORT=str(self.port), GOVLIB_HUB_IP="127.0.0.1")
+        if spawn_limit:
+            env["GOVLIB_HUB_SPAWN_LIMIT"] = str(spawn_limit)
         self.log = open(workdir / "hub.log", "w")
         self.proc = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(extra)], cwd=workdir, env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 300
         while True:
             try:
                 if requests.get(f"{self.base}/hub/api/", timeout=5).ok:
@@ -101,6 +140,7 @@ class Hub:
             except requests.RequestException:
                 pass
             if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
                 raise SystemExit("hub did not start:\n" + (workdir / "hub.log").read_text()[-3000:])
             time.sleep(0.5)
 
@@ -111,23 +151,47 @@ class Hub:
         return r.json() if r.content else None
 
     def stop(self):
+        """Stop the hub (it stops the servers); then end whatever of the students' is left."""
         try:
             os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=60)
+            self.proc.wait(timeout=120)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        # servers of SimpleLocalProcessSpawner run in their own sessions: end those we started
-        for p in psutil.process_iter(["cmdline", "environ"]):
+        for uid in self.uids.values():
+            for pid in _pids_of_uid(uid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        time.sleep(0.5)
+        for uid in self.uids.values():
+            for d in CGROUP.glob(f"**/govlib-hub/u{uid}"):
+                try:
+                    d.rmdir()
+                except OSError:
+                    pass
+            shutil.rmtree(RUNTIME / f"u{uid}", ignore_errors=True)
+        for parent in CGROUP.glob("*/**/govlib-hub"):
             try:
-                cmd = " ".join(p.info["cmdline"] or [])
-                if "jupyterhub-singleuser" in cmd and str(self.dir) in json.dumps(p.info["environ"] or {}):
-                    p.kill()
-            except (psutil.Error, TypeError):
+                parent.rmdir()          # only when empty: another hub's students keep theirs
+            except OSError:
                 pass
         self.log.close()
+
+
+def _pids_of_uid(uid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if d.stat().st_uid == uid:
+                    out.append(int(d.name))
+            except FileNotFoundError:
+                pass
+    return out
 
 
 class Retries:
@@ -156,16 +220,28 @@ def _request(session, method: str, url: str, **kw):
 
 
 def _hub_processes(hub: "Hub") -> list[psutil.Process]:
-    """The hub and the proxy (not the students' servers)."""
+    """The hub's own processes (hub, proxy, idle culler), run as root; not the students' servers."""
     hubp = psutil.Process(hub.proc.pid)
     out = [hubp]
     for c in hubp.children(recursive=True):
         try:
-            if "jupyterhub-singleuser" not in " ".join(c.cmdline()):
+            if c.uids().real == 0:
                 out.append(c)
         except psutil.Error:
             continue
     return out
+
+
+def _hub_cpu(hub: "Hub") -> float:
+    """CPU-s of the hub, proxy and culler, plus the hub's finished children (the processes that fill
+    each home, which run as the student but outside the student's cgroup and server)."""
+    total = _cpu_of(_hub_processes(hub))
+    try:
+        t = psutil.Process(hub.proc.pid).cpu_times()
+        total += t.children_user + t.children_system
+    except psutil.Error:
+        pass
+    return total
 
 
 def _cpu_of(procs) -> float:
@@ -178,13 +254,17 @@ def _cpu_of(procs) -> float:
     return total
 
 
+def _is_server(p: psutil.Process) -> bool:
+    cmd = " ".join(p.cmdline())
+    return any(s in cmd for s in SINGLEUSER)
+
+
 def _user_server(hub: "Hub", name: str) -> psutil.Process | None:
-    for p in psutil.process_iter(["cmdline"]):
+    """The student's single-user server: the process of the student's uid running jupyterhub.singleuser."""
+    for pid in _pids_of_uid(hub.uids[name]):
         try:
-            if "jupyterhub-singleuser" not in " ".join(p.info["cmdline"] or []):
-                continue
-            env = p.environ()
-            if env.get("JUPYTERHUB_USER") == name and str(hub.dir) in json.dumps(env):
+            p = psutil.Process(pid)
+            if _is_server(p):
                 return p
         except psutil.Error:
             continue
@@ -234,7 +314,8 @@ def _execute(ws, code: str, username: str, session: str, timeout: float) -> tupl
     raise TimeoutError(f"cell did not finish in {timeout:.0f}s")
 
 
-def student(hub: Hub, name: str, lesson_file: str, start: threading.Event, timeout: float) -> dict:
+def student(hub: Hub, name: str, lesson_file: str, start: threading.Event, timeout: float,
+            retry_wait: float = 10.0) -> dict:
     """One student, from the login form to the first check() feedback."""
     if NICE:   # Linux niceness is per thread: only the simulated browsers yield, not the hub they talk to
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
@@ -243,11 +324,25 @@ def student(hub: Hub, name: str, lesson_file: str, start: threading.Event, timeo
     s = requests.Session()
     _request(s, "GET", f"{hub.base}/hub/login", timeout=120)
     r = _request(s, "POST", f"{hub.base}/hub/login", timeout=120, allow_redirects=False,
-                 data={"username": name, "password": PASSWORD, "_xsrf": s.cookies.get("_xsrf", "")})
+                 data={"username": name, "password": hub.passwords[name], "_xsrf": s.cookies.get("_xsrf", "")})
     if r.status_code != 302:
         raise RuntimeError(f"{name}: login failed ({r.status_code})")
     t_login = time.monotonic()
-    hub.api("POST", f"/users/{name}/server")                    # what the spawn page does
+    waits = 0
+    while True:   # the spawn page, as the browser opens it after login; 429 = 请稍候, asked again later
+        r = _request(s, "GET", f"{hub.base}/hub/spawn/{name}", timeout=120, allow_redirects=False)
+        if r.status_code != 429:
+            break
+        r.encoding = "utf-8"
+        if "请稍候" not in r.text:
+            raise RuntimeError(f"{name}: spawn refused (429) without the 请稍候 page")
+        waits += 1
+        if time.monotonic() - t0 > timeout:
+            raise TimeoutError(f"{name}: spawn throttled for {timeout:.0f}s")
+        time.sleep(retry_wait)
+    if r.status_code not in (200, 302):
+        raise RuntimeError(f"{name}: spawn page answered {r.status_code}")
+    t_spawn = time.monotonic()
     while True:
         model = hub.api("GET", f"/users/{name}")
         server = (model.get("servers") or {}).get("")
@@ -309,7 +404,8 @@ def student(hub: Hub, name: str, lesson_file: str, start: threading.Event, timeo
     t_fb = time.monotonic()
     if not feedback or "【" not in feedback:
         raise RuntimeError(f"{name}: no feedback from check(): {feedback!r}")
-    return {"name": name, "login": t_login - t0, "spawn": t_ready - t_login, "open_to_feedback": t_fb - t_open,
+    return {"name": name, "login": t_login - t0, "spawn": t_ready - t_login, "throttled": t_spawn - t_login,
+            "waits": waits, "open_to_feedback": t_fb - t_open,
             "login_to_feedback": t_fb - t0, "feedback": feedback.strip()[:60],
             "cpu_server": srv, "cpu_imports": k_imports,
             "cpu_to_check": (k_end - k_imports) if (k_end is not None and k_imports is not None) else None}
@@ -326,36 +422,37 @@ def memory(hub: Hub) -> dict:
         except psutil.Error:   # a kernel that just exited (zombie) or a process gone
             continue
     per_student = []
-    for p in psutil.process_iter(["cmdline"]):
-        try:
-            if "jupyterhub-singleuser" not in " ".join(p.info["cmdline"] or []):
+    for name, uid in hub.uids.items():
+        rss = uss = 0
+        for pid in _pids_of_uid(uid):     # the student's server, kernels and anything they started
+            try:
+                q = psutil.Process(pid)
+                rss += q.memory_info().rss
+                uss += q.memory_full_info().uss
+            except psutil.Error:
                 continue
-            if str(hub.dir) not in json.dumps(p.environ()):
-                continue
-            procs = [p] + p.children(recursive=True)
-            rss = sum(q.memory_info().rss for q in procs)
-            uss = sum(q.memory_full_info().uss for q in procs)
+        if rss:
             per_student.append((rss / 2**20, uss / 2**20))
-        except psutil.Error:
-            continue
     return {
         "hub_rss": sum(p.memory_info().rss for p in own if p.is_running()) / 2**20,
         "students": per_student,
     }
 
 
-def run_class(n: int, lesson_file: str, timeout: float, kernel_transport: str | None = None) -> dict:
+def run_class(n: int, lesson_file: str, timeout: float, kernel_transport: str | None = None,
+              uid_base: int = 61000, spawn_limit: int | None = None, retry_wait: float = 10.0) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"govlib-hub-{n}-"))
     avail0 = psutil.virtual_memory().available / 2**20
-    hub = Hub(work, kernel_transport)
+    names = [f"student{i:03d}" for i in range(1, n + 1)]
+    hub = Hub(work, names, uid_base, kernel_transport, spawn_limit)
     errors: list[str] = []
     RETRIES.events.clear()
     try:
-        hub_cpu0 = _cpu_of(_hub_processes(hub))
+        hub_cpu0 = _hub_cpu(hub)
         start = threading.Event()
-        names = [f"student{i:03d}" for i in range(1, n + 1)]
+        load0 = os.getloadavg()[0]
         with ThreadPoolExecutor(max_workers=n) as pool:
-            futs = [pool.submit(student, hub, nm, lesson_file, start, timeout) for nm in names]
+            futs = [pool.submit(student, hub, nm, lesson_file, start, timeout, retry_wait) for nm in names]
             t0 = time.monotonic()
             start.set()
             results = []
@@ -365,7 +462,8 @@ def run_class(n: int, lesson_file: str, timeout: float, kernel_transport: str | 
                 except Exception as exc:  # noqa: BLE001 -- report every student's failure
                     errors.append(str(exc))
             wall = time.monotonic() - t0
-        hub_cpu = _cpu_of(_hub_processes(hub)) - hub_cpu0
+        hub_cpu = _hub_cpu(hub) - hub_cpu0
+        load1 = os.getloadavg()[0]
         mem = memory(hub)
         avail1 = psutil.virtual_memory().available / 2**20
     finally:
@@ -375,7 +473,7 @@ def run_class(n: int, lesson_file: str, timeout: float, kernel_transport: str | 
             print(f"hub log of the failed run: {Path(tempfile.gettempdir()) / 'govlib-hub-failed.log'}")
         shutil.rmtree(work, ignore_errors=True)
     return {"n": n, "results": results, "errors": errors, "wall": wall, "mem": mem,
-            "avail_before": avail0, "avail_after": avail1, "hub_cpu": hub_cpu, "retries": list(RETRIES.events)}
+            "avail_before": avail0, "avail_after": avail1, "hub_cpu": hub_cpu, "retries": list(RETRIES.events), "load": (load0, load1)}
 
 
 def _q(values: list[float]) -> str:
@@ -393,9 +491,18 @@ def main(argv=None) -> int:
     ap.add_argument("--nice", type=int, default=10, help="lower the priority of the load client's threads by this "
                     "much (the hub and the servers keep normal priority)")
     ap.add_argument("--kernel-transport", choices=("tcp", "ipc"), default=None,
-                    help="override the kernels' transport (default: as the hub config has it); with tcp, kernels "
-                         "starting together can pick the same random port and die ('Address already in use')")
+                    help="override the kernels' transport (default: as the hub config has it, ipc); with tcp, "
+                         "kernels starting together can pick the same random port and die ('Address already in use')")
+    ap.add_argument("--spawn-limit", type=int, default=None,
+                    help="servers starting at once (GOVLIB_HUB_SPAWN_LIMIT; default: the hub's, 2 x cores)")
+    ap.add_argument("--retry-wait", type=float, default=10.0,
+                    help="seconds a student turned away by the spawn limit waits before asking again "
+                         "(the 请稍候 page refreshes after 10)")
+    ap.add_argument("--uid-base", type=int, default=61000,
+                    help="first uid of the simulated students (away from a real hub's 52000)")
     args = ap.parse_args(argv)
+    if os.geteuid() != 0:
+        raise SystemExit("run as root: the hub starts each student's server as that student's own uid")
     lesson_file = f"{args.lesson}.ipynb"
     global NICE
     NICE = args.nice
@@ -414,16 +521,24 @@ def main(argv=None) -> int:
             print(f"\nN={n}: skipped, needs about {n * per_student_uss / 1024:.1f} GiB, "
                   f"{avail / 1024:.1f} GiB available")
             continue
-        r = run_class(n, lesson_file, args.timeout, args.kernel_transport)
+        r = run_class(n, lesson_file, args.timeout, args.kernel_transport, args.uid_base, args.spawn_limit,
+                      args.retry_wait)
         rs = r["results"]
         rss = [m[0] for m in r["mem"]["students"]]
         uss = [m[1] for m in r["mem"]["students"]]
         per_student_uss = statistics.mean(uss) if uss else per_student_uss
         print(f"\nN={n}: {len(rs)} of {n} got feedback in {r['wall']:.1f} s wall"
               + (f"; {len(r['errors'])} failed, e.g. {r['errors'][0][:200]}" if r["errors"] else ""))
+        print(f"  machine load (1-min average, other work included): {r['load'][0]:.1f} at the start, "
+              f"{r['load'][1]:.1f} at the end")
         print(f"  login -> first feedback : {_q([x['login_to_feedback'] for x in rs])}")
         print(f"  open notebook -> feedback: {_q([x['open_to_feedback'] for x in rs])}")
         print(f"  spawn (server ready)     : {_q([x['spawn'] for x in rs])}")
+        waits = [x["waits"] for x in rs]
+        if rs:
+            print(f"  请稍候 (429, spawn limit) : {sum(waits)} waits of {args.retry_wait:.0f} s; "
+                  f"{sum(1 for w in waits if w)} of {len(rs)} students waited, at most {max(waits)} times; "
+                  f"login -> spawn accepted {_q([x['throttled'] for x in rs])}")
         if rss:
             print(f"  memory per student       : RSS {statistics.mean(rss):.0f} MiB, USS {statistics.mean(uss):.0f} MiB"
                   f" (max RSS {max(rss):.0f}); hub+proxy RSS {r['mem']['hub_rss']:.0f} MiB")
@@ -435,7 +550,7 @@ def main(argv=None) -> int:
             imp = statistics.median(x["cpu_imports"] for x in cpu)
             chk = statistics.median(x["cpu_to_check"] for x in cpu)
             whole = hub_share + srv + imp + chk
-            print(f"  CPU-s per student (median): hub+proxy {hub_share:.2f}, server {srv:.2f}, "
+            print(f"  CPU-s per student (median): hub+proxy+home fill {hub_share:.2f}, server {srv:.2f}, "
                   f"kernel start+imports {imp:.2f}, cells to check {chk:.2f}; whole {whole:.2f} = "
                   f"{whole / floor:.2f}x the floor")
             print(f"  the class's CPU: {whole * n:.0f} CPU-s on {psutil.cpu_count()} cores "

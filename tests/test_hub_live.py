@@ -407,6 +407,11 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
 
         kernel = hub.requests.post(f"{url}/api/kernels", headers=auth, json={"name": "python3"},
                                    timeout=120).json()
+        # the kernel talks to its server over unix sockets in the student's own short runtime folder
+        runtime = Path(f"/run/govlib-hub/u{uids['zhangsan']}")
+        conn = json.loads((runtime / f"kernel-{kernel['id']}.json").read_text(encoding="utf-8"))
+        assert conn["transport"] == "ipc" and conn["ip"].startswith(f"{runtime}/"), conn
+        assert os.stat(runtime).st_uid == uids["zhangsan"] and os.stat(runtime).st_mode & 0o777 == 0o700
         ws = websocket.create_connection(f"ws://127.0.0.1:{hub.port}/user/zhangsan/api/kernels/"
                                          f"{kernel['id']}/channels", header=[f"Authorization: token {token}"],
                                          timeout=120)
@@ -418,6 +423,7 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
                 "lisi's home": str(lisi_home),
                 "lisi's notebook": str(lisi_home / "intro.ipynb"),
                 "teacher's home": str(teacher_home),
+                "teacher's kernel sockets": f"/run/govlib-hub/u{uids['teacher']}",
                 "hub private folder": str(private),
                 "hub database": str(private / "jupyterhub.sqlite"),
                 "cookie secret": str(private / "jupyterhub_cookie_secret"),
@@ -494,6 +500,7 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
+            shutil.rmtree(f"/run/govlib-hub/u{u['uid']}", ignore_errors=True)   # its kernel sockets
             for d in Path("/sys/fs/cgroup").glob(f"**/govlib-hub/u{u['uid']}"):
                 try:
                     d.rmdir()

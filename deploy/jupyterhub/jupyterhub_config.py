@@ -37,6 +37,8 @@ What students get
   student); a notebook already there is never overwritten.
 * **Limits**: the student's server, kernels and anything they start share one cgroup (memory, CPU,
   process count); an idle server is stopped by ``jupyterhub-idle-culler`` (a hub service).
+* **Kernel sockets**: kernels talk to the server over unix sockets in ``/run/govlib-hub/u<uid>``
+  (the student's own, 0700), not on TCP ports that kernels starting together could both pick.
 
 Why roster accounts (``GOVLIB_HUB_MODE``)
 -----------------------------------------
@@ -76,6 +78,10 @@ PRIVATE = HUB_DIR / "private"
 COURSE = HUB_DIR / "course"
 HOMES = HUB_DIR / "homes"
 VARIANTS = HUB_DIR / "variants"
+# kernels talk to their server over unix sockets in /run/govlib-hub/u<uid> (0700, the student's own):
+# random TCP ports, picked by 30 kernels starting at once, can collide ("Address already in use"),
+# and a socket path must stay under 108 bytes, so the folder is short and not in the home
+RUNTIME = Path("/run/govlib-hub")
 MODE = os.environ.get("GOVLIB_HUB_MODE", "roster")
 # the course's JupyterLab configuration: the repository's jupyter/ folder, or the copy in an image
 JUPYTER_CONFIG = Path(os.environ.get("GOVLIB_JUPYTER_CONFIG", REPO / "jupyter")).absolute()
@@ -242,12 +248,14 @@ c.Spawner.environment = {
     "JUPYTERLAB_SETTINGS_DIR": lambda sp: f"{_home(sp)}/.govlib-lab/settings",
     "JUPYTERLAB_WORKSPACES_DIR": lambda sp: f"{_home(sp)}/.govlib-lab/workspaces",
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    "JUPYTER_RUNTIME_DIR": lambda sp: str(_runtime(sp)),
     "PATH": f"{STUDENT_BIN}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
 }
 # idle kernels stop after 30 min inside the server; idle servers are the culler's (above)
 c.Spawner.args = [
     "--MappingKernelManager.cull_idle_timeout=1800",
     "--MappingKernelManager.cull_interval=120",
+    "--KernelManager.transport=ipc",
 ]
 
 README_ZH = """# 课程说明
@@ -266,6 +274,10 @@ README_ZH = """# 课程说明
 
 def _home(spawner) -> Path:
     return spawner.account()[2]
+
+
+def _runtime(spawner) -> Path:
+    return RUNTIME / f"u{spawner.account()[0]}"
 
 
 def _course_version() -> str:
@@ -350,6 +362,13 @@ def _prepare_home(spawner) -> None:
         raise RuntimeError(f"{home} is not a folder")
     os.chown(home, uid, gid, follow_symlinks=False)
     home.chmod(0o700)
+    RUNTIME.mkdir(mode=0o711, exist_ok=True)     # in /run: only root can create names there
+    os.chown(RUNTIME, 0, 0)
+    RUNTIME.chmod(0o711)
+    run = _runtime(spawner)
+    run.mkdir(mode=0o700, exist_ok=True)
+    os.chown(run, uid, gid, follow_symlinks=False)
+    run.chmod(0o700)
     if MODE != "system":
         variant = _student_notebook(spawner.user.name)
         if variant is not None:
