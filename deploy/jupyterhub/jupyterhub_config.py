@@ -106,26 +106,23 @@ if os.geteuid() != 0:
             "运行，彼此读不到文件，也读不到服务器的密钥。")
 
 
-def _int_env(name: str, default: str) -> int:
+def _positive_env(name: str, default: str, cast, example: str):
     raw = os.environ.get(name, default)
     try:
-        value = int(raw)
+        value = cast(raw)
     except ValueError:
-        _refuse(f"{name}={raw!r} 应为正整数。")
+        _refuse(f"{name}={raw!r} 应为{example}。")
     if value <= 0:
-        _refuse(f"{name}={raw!r} 应为正整数。")
+        _refuse(f"{name}={raw!r} 应为{example}。")
     return value
+
+
+def _int_env(name: str, default: str) -> int:
+    return _positive_env(name, default, int, "正整数")
 
 
 def _float_env(name: str, default: str) -> float:
-    raw = os.environ.get(name, default)
-    try:
-        value = float(raw)
-    except ValueError:
-        _refuse(f"{name}={raw!r} 应为正数，例如 1 或 0.5。")
-    if value <= 0:
-        _refuse(f"{name}={raw!r} 应为正数，例如 1 或 0.5。")
-    return value
+    return _positive_env(name, default, float, "正数，例如 1 或 0.5")
 
 
 def _bytes_env(name: str, default: str) -> int:
@@ -307,22 +304,18 @@ def _prepare_course() -> None:
     (PRIVATE / "course.ready").write_text(_course_version(), encoding="utf-8")
 
 
-def _student_notebook(name: str) -> Path | None:
+def _student_notebook(name: str) -> Path:
     """Hook for per-student variants: write *name*'s own notebooks and return their folder.
 
-    Uses ``govlib.student.write_student(..., student=name)`` when this govlib has that keyword (the
-    grading work adds it); otherwise returns None and the student gets the shared course.  A lesson
-    without a variant for this student (``StudentError``) is left to the shared course.  Written by
+    Uses ``govlib.student.write_student(..., student=name)``.  A lesson without a variant for this
+    student (``StudentError``) is left to the shared course.  Written by
     root into ``variants/<name>`` once per govlib version, then copied into the home by the
     student's own process; a notebook already in the home is never replaced.
     """
-    import inspect
     import shutil
 
     from govlib.student import StudentError, lesson_choices, write_student
 
-    if "student" not in inspect.signature(write_student).parameters:
-        return None
     folder = VARIANTS / name
     stamp = folder / ".govlib-version"
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == _course_version():

@@ -16,6 +16,8 @@ import csv
 import io
 from pathlib import Path
 
+from govlib.atomic import atomic_write
+
 from govlib.grading.collect import STATUS_ZH
 
 __all__ = ["header", "records", "gradebook_csv", "write_gradebook_xlsx"]
@@ -68,9 +70,6 @@ def write_gradebook_xlsx(path: str | Path, totals, exercises, *, lesson: str, ti
     Sheets: 成绩册 (one row per student), 题目 (each exercise with its
     prompt and points), 说明 (how points were given; the run's notes).
     """
-    import os
-    import tempfile
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -114,12 +113,7 @@ def write_gradebook_xlsx(path: str | Path, totals, exercises, *, lesson: str, ti
         info.append([line])
     info.column_dimensions["A"].width = 100
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".gradebook-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write(path, buf.getvalue())
     return path

@@ -26,6 +26,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govlib.atomic import atomic_write
+
 __all__ = ["MANUAL_COLS", "ManualEntry", "ManualSheet", "manual_key", "read_manual", "merge_manual"]
 
 MANUAL_COLS = ["student", "file", "exercise", "max_points", "points", "comment", "answer"]
@@ -99,9 +101,6 @@ def _xlsx_records(p: Path) -> tuple[list[str], list[dict]]:
 
 
 def _write_xlsx(p: Path, entries) -> None:
-    import os
-    import tempfile
-
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -112,14 +111,9 @@ def _write_xlsx(p: Path, entries) -> None:
         ws.append([getattr(e, c) for c in MANUAL_COLS])
         for c in ws[ws.max_row]:
             c.data_type = "s"
-    fd, tmp = tempfile.mkstemp(prefix=".manual-", suffix=".xlsx", dir=p.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, p)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write(p, buf.getvalue())
 
 
 def read_manual(path: str | Path) -> tuple[list[ManualEntry], list[str]]:
