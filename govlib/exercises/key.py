@@ -88,12 +88,12 @@ def answer_key(lesson: str, params: dict[str, Any] | None = None) -> list[KeyEnt
     list of KeyEntry
         In exercise order.
     """
+    from govlib.exercises.worked import worked_answer  # worked imports this module
+
     params = dict(params or {})
     out = []
     for ex in catalog(lesson):
         mine = {p: params[p] for p in ex.params if p in params}
-        from govlib.exercises.worked import worked_answer
-
         w = worked_answer(ex, **mine)
         out.append(KeyEntry(ex.id, ex.number, KIND_ZH.get(ex.kind, ex.kind), ex.prompt(**mine), ex.graded,
                             format_expected(ex, **mine), tuple(ex.rubric_zh),

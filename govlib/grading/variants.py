@@ -121,12 +121,14 @@ def course_key(*, required: bool = True) -> bytes | None:
 
 
 def student_key(name: str) -> str:
-    """The form of a student name the variant is drawn from: NFC, trimmed, case-folded.
+    """The form of a student name the variant is drawn from: NFKC, trimmed, case-folded.
 
     ``"Alice"``, ``" alice"`` and ``"ALICE"`` (a file renamed only in case)
-    get the same values; any other name gets its own.
+    get the same values, and so do full-width forms (``"张三２"`` and ``"张三2"``):
+    NFKC is what :func:`govlib.grading.files.student_id` reads a file name with and
+    what the hub logs a name in with, so the notebook handed out and the grade agree.
     """
-    return unicodedata.normalize("NFC", str(name)).strip().casefold()
+    return unicodedata.normalize("NFKC", str(name)).strip().casefold()
 
 
 def _index(key: bytes, lesson: str, set_name: str, student: str, param: str, count: int) -> int:

@@ -150,6 +150,17 @@ def test_variants_are_deterministic_per_student_and_inside_the_range(demo, monke
     assert variants.variant_for("demo", "anna", syllabus=SYLLABUS).values == {}
 
 
+def test_a_full_width_name_gets_the_variant_of_its_file_name(demo, monkeypatch):
+    """The hub hands out by login name (full-width allowed); grading reads the file name (NFKC)."""
+    from govlib.grading.files import student_id
+
+    monkeypatch.setenv(variants.KEY_ENV, KEY)
+    for login in ["张三２", "ｚｈａｎｇ", "Ｌｉ Ｓｉ"]:
+        handed_out = variants.variant_for("demo", login, syllabus=VSYL).values
+        graded = variants.variant_for("demo", student_id(f"{login}.ipynb"), syllabus=VSYL).values
+        assert handed_out == graded, login
+
+
 def test_course_key_lives_outside_the_repository(monkeypatch, tmp_path):
     from govlib import paths
 
