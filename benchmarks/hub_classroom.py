@@ -77,7 +77,8 @@ SERVICE_TOKEN = uuid.uuid4().hex
 BIN = Path(sys.executable).parent
 RUNTIME = Path("/run/govlib-hub")        # the hub config's per-student kernel socket folders
 CGROUP = Path("/sys/fs/cgroup")
-SINGLEUSER = ("jupyterhub.singleuser", "jupyterhub-singleuser")
+# a server started by exec, or forked (as the student's uid) from the hub's fork server
+SINGLEUSER = ("jupyterhub.singleuser", "jupyterhub-singleuser", "govlib_hub.forkserver")
 
 
 def _free_port() -> int:
@@ -417,8 +418,9 @@ def memory(hub: Hub) -> dict:
     own = [hubp]
     for c in hubp.children(recursive=True):
         try:
-            if "configurable-http-proxy" in " ".join(c.cmdline()):
-                own.append(c)
+            cmd = " ".join(c.cmdline())
+            if "configurable-http-proxy" in cmd or ("govlib_hub.forkserver" in cmd and c.uids().real == 0):
+                own.append(c)       # the proxy, and the fork server's template (shared by the servers)
         except psutil.Error:   # a kernel that just exited (zombie) or a process gone
             continue
     per_student = []

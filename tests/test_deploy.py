@@ -93,6 +93,18 @@ def test_hub_config_refuses_a_class_password_shared_mode_and_non_root(monkeypatc
 
 
 @needs_root
+def test_hub_config_forks_servers_unless_told_not_to(monkeypatch, hub_tmp):
+    on = _load_hub_config(monkeypatch, hub_tmp / "on")
+    assert on.StudentSpawner.forkserver_socket == str(hub_tmp / "on" / "private" / "forkserver.sock")
+    assert on.JupyterHub.concurrent_spawn_limit == 8 * (os.cpu_count() or 1)
+    off = _load_hub_config(monkeypatch, hub_tmp / "off", GOVLIB_HUB_FORKSERVER="off")
+    assert off.StudentSpawner.forkserver_socket == ""
+    assert off.JupyterHub.concurrent_spawn_limit == 2 * (os.cpu_count() or 1)
+    with pytest.raises(SystemExit, match="GOVLIB_HUB_FORKSERVER='maybe' 只能是 on 或 off"):
+        _load_hub_config(monkeypatch, hub_tmp / "bad", GOVLIB_HUB_FORKSERVER="maybe")
+
+
+@needs_root
 def test_hub_config_names_the_roster_file_and_row(monkeypatch, hub_tmp, tmp_path):
     with pytest.raises(SystemExit, match="学生的账号进不了文件夹"):
         _load_hub_config(monkeypatch, tmp_path / "hub")          # pytest's tmp_path: mode 0700
@@ -122,7 +134,8 @@ def test_hub_config_roster_accounts_shared_course_and_one_home_per_student(monke
     assert Path(c.Spawner.environment["JUPYTER_CONFIG_DIR"]) == REPO / "jupyter"
     culler = [s for s in c.JupyterHub.services if s["name"] == "idle-culler"][0]
     assert "jupyterhub_idle_culler" in culler["command"] and "--timeout=3600" in culler["command"]
-    assert c.JupyterHub.concurrent_spawn_limit == 2 * (os.cpu_count() or 1)
+    assert c.JupyterHub.concurrent_spawn_limit == 8 * (os.cpu_count() or 1)
+    assert c.StudentSpawner.forkserver_socket == str(state / "private" / "forkserver.sock")
     assert (HUB / "templates" / "429.html").read_text(encoding="utf-8").count("请稍候") >= 1
     chp = Path(c.ConfigurableHTTPProxy.command[0]) if "command" in c.ConfigurableHTTPProxy else None
     assert chp is None or chp.name == "configurable-http-proxy"

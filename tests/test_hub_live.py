@@ -434,6 +434,8 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
                 "lisi's server environment": f"/proc/{running['lisi'][0]}/environ",
                 "proxy environment (its auth token)": f"/proc/{_pid_running('configurable-http-proxy', hub.proc.pid)}/environ",
                 "idle culler environment (its token)": f"/proc/{_pid_running('jupyterhub_idle_culler', hub.proc.pid)}/environ",
+                "fork server (template) memory": f"/proc/{_pid_running('govlib_hub.forkserver', hub.proc.pid)}/mem",
+                "fork server socket": str(private / "forkserver.sock"),
             }
             probe = json.loads(_execute(ws, PROBE.format(targets=json.dumps(targets),
                                                          course_file=str(hub.state / "course" / "intro.ipynb"))))
@@ -475,6 +477,11 @@ def test_hub_students_are_only_themselves_within_limits_and_idle_servers_are_cul
             ws.close()
 
         print(f"isolation and limits checked at {time.monotonic() - t_start:.1f} s")
+        # every server checked above was forked from the fork server, none fell back to exec
+        log = hub.log_path.read_text(encoding="utf-8", errors="replace")
+        assert "fork server unavailable" not in log, hub.log_text()
+        forked = [line for line in log.splitlines() if "Forking jupyterhub-singleuser" in line]
+        assert all(any(line.endswith(f" for {n}") for line in forked) for n in uids), hub.log_text()
         # --- the idle culler: once nobody uses them, every server is stopped, nothing left behind
         keep.stop()
         deadline = time.monotonic() + CULL_TIMEOUT + 3 * CULL_EVERY + 90   # stops take seconds each under load

@@ -25,8 +25,11 @@ environment variables, so this file is used unchanged:
 ``GOVLIB_HUB_LIMITS``         ``off`` to start servers even where no cgroup can hold the limits
 ``GOVLIB_HUB_CULL_TIMEOUT``   seconds without activity before a server is stopped (default ``3600``)
 ``GOVLIB_HUB_CULL_EVERY``     how often the idle culler looks, in seconds (default ``300``)
-``GOVLIB_HUB_SPAWN_LIMIT``    servers starting at once; more wait on a 「请稍候」 page (default 2 × cores)
+``GOVLIB_HUB_SPAWN_LIMIT``    servers starting at once; more wait on a 「请稍候」 page (default 8 × cores;
+                              2 × cores with ``GOVLIB_HUB_FORKSERVER=off``)
 ``GOVLIB_HUB_LOCKOUT``        wrong passwords in a row, and seconds locked after them (default ``5,300``)
+``GOVLIB_HUB_FORKSERVER``     ``off`` to start each server by exec instead of forking it from the
+                              fork server that has JupyterLab imported once (default ``on``)
 ============================  =======================================================================
 
 What students get
@@ -142,7 +145,13 @@ CPUS = _float_env("GOVLIB_HUB_CPU", "1")
 PIDS = _int_env("GOVLIB_HUB_PIDS", "256")
 CULL_TIMEOUT = _int_env("GOVLIB_HUB_CULL_TIMEOUT", "3600")
 CULL_EVERY = _int_env("GOVLIB_HUB_CULL_EVERY", str(min(300, max(1, CULL_TIMEOUT // 2))))
-SPAWN_LIMIT = _int_env("GOVLIB_HUB_SPAWN_LIMIT", str(2 * (os.cpu_count() or 1)))
+# servers are forked from one process that has imported JupyterLab (govlib_hub/forkserver.py):
+# about 1.9 CPU-s less per student, so more may start at once (8 per core, measured in
+# benchmarks/hub_classroom.py; 2 per core when each server is exec'd and imports everything itself)
+_FORK = os.environ.get("GOVLIB_HUB_FORKSERVER", "on")
+if _FORK not in ("on", "off"):
+    _refuse(f"GOVLIB_HUB_FORKSERVER={_FORK!r} 只能是 on 或 off。")
+SPAWN_LIMIT = _int_env("GOVLIB_HUB_SPAWN_LIMIT", str((8 if _FORK == "on" else 2) * (os.cpu_count() or 1)))
 _lock = os.environ.get("GOVLIB_HUB_LOCKOUT", "5,300").split(",")
 if len(_lock) != 2 or not all(x.strip().isdigit() and int(x) > 0 for x in _lock):
     _refuse(f"GOVLIB_HUB_LOCKOUT={','.join(_lock)!r} 应为「次数,秒数」，例如 5,300。")
@@ -232,6 +241,13 @@ c.StudentSpawner.accounts_file = STORE_FILE
 c.StudentSpawner.homes_dir = str(HOMES)
 c.StudentSpawner.pids_limit = PIDS
 c.StudentSpawner.require_limits = os.environ.get("GOVLIB_HUB_LIMITS", "on") != "off"
+# the fork server's socket sits in private/ (root only)
+_fork_socket = PRIVATE / "forkserver.sock"
+if _FORK == "on" and len(str(_fork_socket).encode()) > 100:
+    print(f"[govlib] 注意：{_fork_socket} 路径太长，不能作为套接字；各服务器改为逐个启动。", file=sys.stderr)
+    _FORK = "off"
+c.StudentSpawner.forkserver_socket = str(_fork_socket) if _FORK == "on" else ""
+c.StudentSpawner.forkserver_python = str(STUDENT_PYTHON)
 c.Spawner.mem_limit = MEM
 c.Spawner.cpu_limit = CPUS
 c.Spawner.cmd = [str(STUDENT_PYTHON), "-m", "jupyterhub.singleuser"]

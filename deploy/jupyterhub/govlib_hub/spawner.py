@@ -6,19 +6,29 @@ is needed; ``system`` mode takes them from ``/etc/passwd`` instead); between for
 server joins a per-student cgroup (memory, CPU, processes; see :mod:`govlib_hub.limits`), drops every
 group, sets its uid and ``no_new_privs`` (no setuid program can give root back); and stopping the
 server also kills whatever is left in the group and removes it.  It refuses to run anyone as root.
+
+With ``forkserver_socket`` set, the server is not exec'd but forked from the hub's fork server
+(:mod:`govlib_hub.forkserver`), which has imported JupyterLab once for the whole class; the child
+drops to the student in the same steps.  When the fork server cannot be reached the spawner falls
+back to starting the server by exec, and says so in the hub's log.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import os
 import resource
+import shlex
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Bool, Integer, Unicode
 
-from . import limits
+from . import forkserver, limits
 from .accounts import AccountStore
 
 PR_SET_NO_NEW_PRIVS = 38
@@ -36,6 +46,9 @@ class StudentSpawner(LocalProcessSpawner):
     homes_dir = Unicode("", help="the folder holding one home per student (roster mode)").tag(config=True)
     pids_limit = Integer(256, help="processes and threads one student may run together").tag(config=True)
     require_limits = Bool(True, help="refuse to start a server when no cgroup can hold its limits").tag(config=True)
+    forkserver_socket = Unicode("", help="the fork server's socket (root-only folder); empty: start servers by exec").tag(config=True)
+    forkserver_python = Unicode("", help="the Python the fork server runs (the students' Python)").tag(config=True)
+    forkserver_wait = Integer(60, help="seconds to wait for the fork server to be ready").tag(config=True)
 
     _group: limits.StudentGroup | None = None
 
@@ -104,7 +117,44 @@ class StudentSpawner(LocalProcessSpawner):
                                    "设置 GOVLIB_HUB_LIMITS=off 后重启。") from exc
             self.log.warning("no cgroup limits for %s: %s", self.user.name, exc)
             self._group = None
+        if self.forkserver_socket:
+            try:
+                return await self._start_forked()
+            except forkserver.ForkServerError as exc:
+                self.log.warning("fork server unavailable for %s, starting by exec: %s", self.user.name, exc)
         return await super().start()
+
+    def _forkable(self, env: dict) -> bool:
+        """The command is the standard single-user server, with no entry-point choice in *env*."""
+        return (list(self.cmd)[-2:] == ["-m", "jupyterhub.singleuser"] and not self.shell_cmd
+                and not env.get("JUPYTERHUB_SINGLEUSER_APP") and not env.get("JUPYTERHUB_SINGLEUSER_EXTENSION"))
+
+    async def _start_forked(self):
+        """Like :meth:`LocalProcessSpawner.start`, but the process is a child of the fork server."""
+        from jupyterhub.utils import random_port
+
+        if self.port == 0:
+            self.port = random_port()
+        env = self.get_env()
+        if not self._forkable(env):
+            raise forkserver.ForkServerError("the server command is not `python -m jupyterhub.singleuser`")
+        uid, gid, home = self.account()
+        args = list(self.get_args())
+        request = forkserver.Launch(argv=["jupyterhub-singleuser", *args], env=env, uid=uid, gid=gid,
+                                    home=str(home), nproc=self.pids_limit,
+                                    cgroup_procs=self._group.procs_files if self._group else [])
+        await _FORK_SERVER.ready(self.forkserver_python, self.forkserver_socket, self.forkserver_wait)
+        self.log.info("Forking %s for %s", " ".join(shlex.quote(a) for a in request.argv), self.user.name)
+        self.proc = None
+        self.pid = await asyncio.to_thread(forkserver.launch, self.forkserver_socket, request)
+        return (self.ip or "127.0.0.1", self.port)
+
+    async def poll(self):
+        status = await super().poll()
+        if status is None and self.proc is None and self.pid and _zombie(self.pid):
+            self.clear_state()      # a forked server whose parent is gone and nobody reaps
+            return 0
+        return status
 
     async def stop(self, now=False):
         await super().stop(now=now)
@@ -122,3 +172,41 @@ class StudentSpawner(LocalProcessSpawner):
 
     async def move_certs(self, paths):
         return paths   # internal TLS is not used on one machine
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
+
+
+class _ForkServerProcess:
+    """The hub's one fork server, started at the first spawn (not when the config is read)."""
+
+    def __init__(self):
+        self.proc: subprocess.Popen | None = None
+        self.lock = asyncio.Lock()
+
+    async def ready(self, python: str, path: str, wait: float) -> None:
+        async with self.lock:
+            if self.proc is None or self.proc.poll() is not None:
+                if os.path.lexists(path):
+                    os.unlink(path)          # a stale socket of an earlier hub
+                # a clean environment: the fork server holds no token or password to hand down;
+                # started from the hub's main thread, so it ends with the hub (PR_SET_PDEATHSIG)
+                self.proc = subprocess.Popen(
+                    [python or sys.executable, "-s", "-E", "-m", "govlib_hub.forkserver", path],
+                    cwd=str(Path(__file__).resolve().parent.parent), stdin=subprocess.DEVNULL,
+                    env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8"})
+            deadline = time.monotonic() + wait
+            while not os.path.exists(path):
+                if self.proc.poll() is not None:
+                    raise forkserver.ForkServerError(f"the fork server exited with {self.proc.returncode}")
+                if time.monotonic() > deadline:
+                    raise forkserver.ForkServerError(f"the fork server was not ready within {wait:.0f} s")
+                await asyncio.sleep(0.05)
+
+
+_FORK_SERVER = _ForkServerProcess()
