@@ -465,6 +465,8 @@ def run_class(n: int, lesson_file: str, timeout: float, kernel_transport: str | 
                     errors.append(str(exc))
             wall = time.monotonic() - t0
         hub_cpu = _hub_cpu(hub) - hub_cpu0
+        template = [p for p in _hub_processes(hub) if "govlib_hub.forkserver" in " ".join(p.cmdline())]
+        fork_cpu = _cpu_of(template) if template else None
         load1 = os.getloadavg()[0]
         mem = memory(hub)
         avail1 = psutil.virtual_memory().available / 2**20
@@ -475,7 +477,7 @@ def run_class(n: int, lesson_file: str, timeout: float, kernel_transport: str | 
             print(f"hub log of the failed run: {Path(tempfile.gettempdir()) / 'govlib-hub-failed.log'}")
         shutil.rmtree(work, ignore_errors=True)
     return {"n": n, "results": results, "errors": errors, "wall": wall, "mem": mem,
-            "avail_before": avail0, "avail_after": avail1, "hub_cpu": hub_cpu, "retries": list(RETRIES.events), "load": (load0, load1)}
+            "avail_before": avail0, "avail_after": avail1, "hub_cpu": hub_cpu, "fork_cpu": fork_cpu, "retries": list(RETRIES.events), "load": (load0, load1)}
 
 
 def _q(values: list[float]) -> str:
@@ -503,6 +505,8 @@ def main(argv=None) -> int:
     ap.add_argument("--uid-base", type=int, default=61000,
                     help="first uid of the simulated students (away from a real hub's 52000)")
     args = ap.parse_args(argv)
+    # a stopped run (kill, Ctrl-C) still stops its hub and the students' processes (the finally blocks)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if os.geteuid() != 0:
         raise SystemExit("run as root: the hub starts each student's server as that student's own uid")
     lesson_file = f"{args.lesson}.ipynb"
@@ -555,6 +559,9 @@ def main(argv=None) -> int:
             print(f"  CPU-s per student (median): hub+proxy+home fill {hub_share:.2f}, server {srv:.2f}, "
                   f"kernel start+imports {imp:.2f}, cells to check {chk:.2f}; whole {whole:.2f} = "
                   f"{whole / floor:.2f}x the floor")
+            if r["fork_cpu"] is not None:
+                print(f"  of the hub share, the fork server (imports JupyterLab once for the class): "
+                      f"{r['fork_cpu']:.2f} CPU-s = {r['fork_cpu'] / n:.2f} per student")
             print(f"  the class's CPU: {whole * n:.0f} CPU-s on {psutil.cpu_count()} cores "
                   f"= {whole * n / psutil.cpu_count():.0f} s of a fully busy machine")
         print(f"  dropped connections retried once: {len(r['retries'])}"
