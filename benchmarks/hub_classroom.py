@@ -233,16 +233,26 @@ def _hub_processes(hub: "Hub") -> list[psutil.Process]:
     return out
 
 
-def _hub_cpu(hub: "Hub") -> float:
-    """CPU-s of the hub, proxy and culler, plus the hub's finished children (the processes that fill
-    each home, which run as the student but outside the student's cgroup and server)."""
-    total = _cpu_of(_hub_processes(hub))
+def _hub_cpu_split(hub: "Hub") -> dict[str, float]:
+    """CPU-s of the hub's own processes by part: the hub process (one Python process, one core at
+    most), the proxy, the idle culler, the fork server, and the hub's finished children (the
+    processes that fill each home, which run as the student but outside the student's cgroup)."""
+    out: dict[str, float] = {}
+    for p in _hub_processes(hub):
+        try:
+            cmd = " ".join(p.cmdline())
+        except psutil.Error:
+            continue
+        part = ("hub" if p.pid == hub.proc.pid else "proxy" if "configurable-http-proxy" in cmd
+                else "fork server" if "govlib_hub.forkserver" in cmd else "culler" if "idle_culler" in cmd
+                else "other")
+        out[part] = out.get(part, 0.0) + _cpu_of([p])
     try:
         t = psutil.Process(hub.proc.pid).cpu_times()
-        total += t.children_user + t.children_system
+        out["home fill"] = t.children_user + t.children_system
     except psutil.Error:
         pass
-    return total
+    return out
 
 
 def _cpu_of(procs) -> float:
@@ -450,7 +460,8 @@ def run_class(n: int, lesson_file: str, timeout: float, kernel_transport: str | 
     errors: list[str] = []
     RETRIES.events.clear()
     try:
-        hub_cpu0 = _hub_cpu(hub)
+        split0 = _hub_cpu_split(hub)
+        hub_cpu0 = sum(split0.values())
         start = threading.Event()
         load0 = os.getloadavg()[0]
         with ThreadPoolExecutor(max_workers=n) as pool:
@@ -464,7 +475,9 @@ def run_class(n: int, lesson_file: str, timeout: float, kernel_transport: str | 
                 except Exception as exc:  # noqa: BLE001 -- report every student's failure
                     errors.append(str(exc))
             wall = time.monotonic() - t0
-        hub_cpu = _hub_cpu(hub) - hub_cpu0
+        split1 = _hub_cpu_split(hub)
+        hub_cpu = sum(split1.values()) - hub_cpu0
+        hub_split = {k: v - split0.get(k, 0.0) for k, v in split1.items()}
         template = [p for p in _hub_processes(hub) if "govlib_hub.forkserver" in " ".join(p.cmdline())]
         fork_cpu = _cpu_of(template) if template else None
         load1 = os.getloadavg()[0]
@@ -477,7 +490,7 @@ def run_class(n: int, lesson_file: str, timeout: float, kernel_transport: str | 
             print(f"hub log of the failed run: {Path(tempfile.gettempdir()) / 'govlib-hub-failed.log'}")
         shutil.rmtree(work, ignore_errors=True)
     return {"n": n, "results": results, "errors": errors, "wall": wall, "mem": mem,
-            "avail_before": avail0, "avail_after": avail1, "hub_cpu": hub_cpu, "fork_cpu": fork_cpu, "retries": list(RETRIES.events), "load": (load0, load1)}
+            "avail_before": avail0, "avail_after": avail1, "hub_cpu": hub_cpu, "hub_split": hub_split, "fork_cpu": fork_cpu, "retries": list(RETRIES.events), "load": (load0, load1)}
 
 
 def _q(values: list[float]) -> str:
@@ -559,6 +572,8 @@ def main(argv=None) -> int:
             print(f"  CPU-s per student (median): hub+proxy+home fill {hub_share:.2f}, server {srv:.2f}, "
                   f"kernel start+imports {imp:.2f}, cells to check {chk:.2f}; whole {whole:.2f} = "
                   f"{whole / floor:.2f}x the floor")
+            print("  the hub share by part, per student: " + ", ".join(
+                f"{k} {v / n:.2f}" for k, v in sorted(r["hub_split"].items(), key=lambda kv: -kv[1])))
             if r["fork_cpu"] is not None:
                 print(f"  of the hub share, the fork server (imports JupyterLab once for the class): "
                       f"{r['fork_cpu']:.2f} CPU-s = {r['fork_cpu'] / n:.2f} per student")
