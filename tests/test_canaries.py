@@ -218,3 +218,25 @@ def test_seaborn_imported_after_setup_keeps_the_cjk_font():
     assert out.stdout.strip() == CJK_FAMILY, _fail(
         "seaborn.rcmod holding set_theme/set_style, re-exported by seaborn/__init__",
         "govlib.plotting._SeabornHook", f"after sns.set_theme the first sans-serif font is {out.stdout.strip()!r}")
+
+
+# --------------------------------------------------------------------------- JupyterHub
+
+def test_local_process_spawner_polls_a_server_it_did_not_popen_by_its_pid():
+    """govlib_hub's forked servers are children of the fork server, not of the hub: the spawner
+    keeps only their pid (``proc`` is None), as JupyterHub does for a server resumed after a
+    restart, and relies on ``poll`` to answer by that pid."""
+    asyncio = pytest.importorskip("asyncio")
+    spawner_mod = pytest.importorskip("jupyterhub.spawner")
+    where = "deploy/jupyterhub/govlib_hub/spawner.py StudentSpawner._start_forked"
+    sp = spawner_mod.LocalProcessSpawner()
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        sp.proc, sp.pid = None, child.pid
+        assert asyncio.run(sp.poll()) is None, _fail("LocalProcessSpawner.poll with proc=None", where,
+                                                     "a running pid is no longer reported as running")
+    finally:
+        child.kill()
+        child.wait()
+    assert asyncio.run(sp.poll()) == 0 and not sp.pid, _fail("LocalProcessSpawner.poll with proc=None", where,
+                                                             "a gone pid is no longer reported as stopped")
