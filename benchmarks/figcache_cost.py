@@ -7,7 +7,8 @@ starts two kernels, one without and one with ``GOVLIB_FIGURE_CACHE``, runs the
 lesson's code cells (default set) in each up to the ``survey.plot_intervals`` cell,
 and runs that cell *N* times.  Per kernel it prints the kernel's CPU-seconds
 (user + system, psutil) for the cell's first run -- what a student pays -- and the
-median of all runs, then the ratio drawn / cached.  It also says whether the
+median of all runs, then the ratio drawn / cached (/proc counts CPU in 10 ms ticks, so
+the cached figure, one or two ticks, makes the ratio rough).  It also says whether the
 drawn PNG and the cached PNG the kernels sent are the same bytes as the prepared
 file.  A benchmark: it prints, it does not assert.
 """
