@@ -1,48 +1,30 @@
 """Pre-drawn charts for students who keep a lesson's parameters (issue 21).
 
-Some charts cost every student the same: ``survey.plot_intervals`` in the
-quanzhou-survey lesson draws 16 axes (about 1.7 CPU-s) and, with a parameter set's
-values, gives the same picture in every kernel.  A chart function decorated with
-:func:`cached` first looks for that picture among prepared PNGs and shows it
-instead of drawing; on a miss it draws, as before.
+``survey.plot_intervals`` (quanzhou-survey) draws 16 axes, about 1.7 CPU-s, the same for every student
+of a parameter set; decorated with :func:`cached`, it shows its call's prepared PNG if any, else draws.
 
-The key
-    sha256 of a JSON record: the function's qualified name; its bound arguments
-    (defaults applied; only ``None``, numbers, strings, lists, tuples, numpy
-    arrays and dicts with string keys -- anything else, e.g. ``register=``, is
-    never looked up); ``govlib.__version__`` and a digest of the package's files
-    (a change without a version bump still misses); a digest of the register
-    files (:data:`govlib.paths.FIGURES_CSV`, ``SOURCES_CSV``, ``UNITS_CSV``);
-    matplotlib's version and its rcParams (a student who changed the style draws).
-    The file is ``<hex digest>.png``.
+Key: sha256 of the function's qualified name, its bound arguments (defaults applied; only None,
+numbers, strings, lists, tuples, arrays and str-keyed dicts, else never looked up: ``register=``),
+``govlib.__version__`` and a digest of the package's files, a digest of the register files
+(``paths.FIGURES_CSV``, ``SOURCES_CSV``, ``UNITS_CSV``), matplotlib's version and rcParams; the
+file is ``<hex>.png``.
 
-Lookup, in a student's kernel
-    Only in an IPython kernel, only when ``GOVLIB_FIGURE_CACHE`` names folders
-    (``os.pathsep``-separated), never in a course build (every build kernel has
-    ``GOVLIB_BUILD``, and the build's workers drop ``GOVLIB_FIGURE_CACHE``).
-    A file counts only when it and its folder are owned by root or by the user
-    and writable by no one else (a folder several students could write would let
-    one plant a picture in another's lesson), and it is a whole PNG.  A hit is
-    shown with ``IPython.display.display(Image(...))`` and the function returns
-    ``None``: no figure exists, so the inline backend adds nothing.  Drawn charts
-    carry no alt text; their caption is drawn into the image
-    (:func:`govlib.survey.charts.add_caption`), so the PNG carries it too.
-    Nothing here writes from a kernel: no miss fills the cache.
+Lookup: only in an IPython kernel, only when ``GOVLIB_FIGURE_CACHE`` names folders
+(``os.pathsep``-separated), never in a build (build kernels have ``GOVLIB_BUILD``; the build's
+workers drop the variable).  A file counts when it and its folder are owned by root or the user,
+writable by no one else (else one student could plant a picture in another's lesson), and it is
+a whole PNG.  A hit is shown with ``IPython.display.display(Image(...))`` and the call returns
+None: no figure exists, so the inline backend adds nothing.  Drawn charts have no alt text; their
+caption is drawn into the image (``add_caption``), so the PNG has it.  A kernel never writes here.
 
-Preparing, on the hub
-    :func:`prepare` draws the charts of each lesson in :data:`LESSONS` for its
-    parameter sets (``course/course.yml``) and writes them, atomically and mode
-    0644, as the inline backend would print them (``print_figure`` with
-    :data:`govlib.lesson.INLINE_PRINT_KWARGS`, after :func:`govlib.setup`).
-    Root runs it once per deployment, after installing govlib, into a folder in
-    the shared read-only course folder, and sets the variable in the students'
-    kernel environment (e.g. ``c.Spawner.environment``)::
+Hub: :func:`prepare` draws the calls of each lesson in :data:`LESSONS` for its parameter sets and
+writes them (atomic, mode 0644) as the inline backend prints them (``print_figure`` with
+:data:`govlib.lesson.INLINE_PRINT_KWARGS`, after :func:`govlib.setup`).  Root runs it after each
+install of govlib, the register or the environment (old files are then never hit), into the shared
+read-only course folder, and sets the variable for students' kernels (``c.Spawner.environment``)::
 
-        python -c "import govlib.figcache as f; f.prepare('/srv/govlib/course/figcache')"
-        GOVLIB_FIGURE_CACHE=/srv/govlib/course/figcache
-
-    Run it again after any change of govlib, the register or the environment:
-    old files are never hit again (their keys are gone); delete them at leisure.
+    python -c "import govlib.figcache as f; f.prepare('/srv/govlib/course/figcache')"
+    GOVLIB_FIGURE_CACHE=/srv/govlib/course/figcache
 """
 
 from __future__ import annotations
@@ -54,16 +36,16 @@ import json
 import os
 from pathlib import Path
 
+from govlib import paths
+from govlib.publish.cache import tree_hash
+
 __all__ = ["ENV", "LESSONS", "cached", "key", "lookup", "prepare"]
 
-#: the variable naming the prepared folders (``os.pathsep``-separated)
-ENV = "GOVLIB_FIGURE_CACHE"
+ENV = "GOVLIB_FIGURE_CACHE"  #: the variable naming the prepared folders (``os.pathsep``-separated)
 #: lesson id -> ``module:function`` that lists the lesson's cached calls for a dict of parameter values
 LESSONS = {"quanzhou-survey": "govlib.survey.charts:lesson_charts"}
-#: bump to invalidate every prepared file
-FORMAT = "govlib-figcache-1"
+FORMAT = "govlib-figcache-1"  #: bump to invalidate every prepared file
 _RC_IGNORED = {"backend", "backend_fallback", "interactive"}  # no pixel depends on them
-_PNG_HEAD, _PNG_TAIL = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
 
 
 def _canonical(v):
@@ -84,39 +66,24 @@ def _canonical(v):
 
 @functools.cache
 def _code_digest() -> str:
-    from govlib import paths
-    from govlib.publish.cache import tree_hash
-
     return tree_hash([paths.PACKAGE])
-
-
-def _register_digest() -> str:
-    from govlib import paths
-    from govlib.publish.cache import tree_hash
-
-    return tree_hash([paths.FIGURES_CSV, paths.SOURCES_CSV, paths.UNITS_CSV])
-
-
-def _rc_digest() -> str:
-    import matplotlib as mpl
-
-    items = sorted((k, repr(v)) for k, v in mpl.rcParams.items() if k not in _RC_IGNORED)
-    return hashlib.sha256(repr(items).encode()).hexdigest()
 
 
 def key(fn, args=(), kwargs=None) -> str | None:
     """The cache file name of ``fn(*args, **kwargs)``: ``<sha256>.png``, or None when it cannot be keyed."""
-    import matplotlib
+    import matplotlib as mpl
 
     import govlib
 
+    rc = sorted((k, repr(v)) for k, v in mpl.rcParams.items() if k not in _RC_IGNORED)
     try:
         bound = inspect.signature(fn).bind(*args, **(kwargs or {}))
         bound.apply_defaults()
         record = {"format": FORMAT, "function": f"{fn.__module__}.{fn.__qualname__}",
                   "args": {k: _canonical(v) for k, v in bound.arguments.items()},
-                  "govlib": govlib.__version__, "code": _code_digest(), "register": _register_digest(),
-                  "matplotlib": matplotlib.__version__, "rc": _rc_digest()}
+                  "govlib": govlib.__version__, "code": _code_digest(),
+                  "register": tree_hash([paths.FIGURES_CSV, paths.SOURCES_CSV, paths.UNITS_CSV]),
+                  "matplotlib": mpl.__version__, "rc": repr(rc)}
         text = json.dumps(record, sort_keys=True, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         return None
@@ -133,26 +100,20 @@ def _whole_png(data: bytes) -> bool:
 
     from PIL import Image
 
-    if not (data.startswith(_PNG_HEAD) and data.endswith(_PNG_TAIL)):
-        return False
     try:
         with Image.open(io.BytesIO(data)) as im:
             im.verify()  # every chunk's CRC
+            return im.format == "PNG" and data.endswith(b"IEND\xaeB`\x82")
     except Exception:  # noqa: BLE001 - whatever Pillow dislikes is not shown
         return False
-    return True
 
 
 def lookup(name: str) -> bytes | None:
     """The bytes of a trusted, whole ``name`` in the folders of ``GOVLIB_FIGURE_CACHE``, else None."""
-    for folder in os.environ.get(ENV, "").split(os.pathsep):
-        if not folder:
-            continue
+    for folder in filter(None, os.environ.get(ENV, "").split(os.pathsep)):
         path = Path(folder) / name
         try:
-            if not (_trusted(path.parent) and _trusted(path)):
-                continue
-            data = path.read_bytes()
+            data = path.read_bytes() if _trusted(path.parent) and _trusted(path) else b""
         except OSError:
             continue
         if _whole_png(data):
@@ -161,20 +122,13 @@ def lookup(name: str) -> bytes | None:
 
 
 def _in_student_kernel() -> bool:
-    if not os.environ.get(ENV) or os.environ.get("GOVLIB_BUILD"):
-        return False
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover
-        return False
-    return get_ipython() is not None
+    from IPython import get_ipython
+
+    return bool(os.environ.get(ENV)) and not os.environ.get("GOVLIB_BUILD") and get_ipython() is not None
 
 
 def cached(fn):
-    """Decorate a chart function: in a student's kernel, show its prepared PNG when there is one.
-
-    Returns ``None`` after showing a prepared PNG, else what *fn* returns.
-    """
+    """Decorate a chart function: in a student's kernel, show its prepared PNG (and return None) if any."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -196,32 +150,10 @@ def cached(fn):
 
 
 def prepare(folder: str | Path, sets=None, *, lessons=None, syllabus=None) -> list[Path]:
-    """Draw the cached charts of the lessons' parameter sets and write them into *folder*.
+    """Draw the cached calls of *lessons* (default :data:`LESSONS`) for *sets* (default: all) into *folder*.
 
-    Parameters
-    ----------
-    folder : str or Path
-        Created (mode 0755) when missing; must not be writable by group or others.
-    sets : iterable of str, optional
-        Parameter-set names (default: every set of each lesson).
-    lessons : iterable of str, optional
-        Lesson ids (default: every lesson in :data:`LESSONS`).
-    syllabus : str or Path, optional
-        Default ``course/course.yml``.
-
-    Returns
-    -------
-    list of Path
-        The files written, one per distinct key (sets that give the same call share a file).
-
-    Raises
-    ------
-    KeyError
-        For a set the lesson does not have.
-    ParameterError
-        For a set the notebook's parameters cell does not accept.
-    ValueError
-        When *folder* is writable by group or others (kernels would ignore it).
+    *folder* is made (0755) if missing and must not be group- or other-writable (ValueError).  Returns
+    the files written, one per distinct key; an unknown set is a KeyError, a rejected one ParameterError.
     """
     import importlib
 
@@ -246,7 +178,6 @@ def prepare(folder: str | Path, sets=None, *, lessons=None, syllabus=None) -> li
     for lid in lessons or LESSONS:
         les = syl.lesson(lid)
         mod, _, attr = LESSONS[lid].partition(":")
-        calls_for = getattr(importlib.import_module(mod), attr)
         nb_params = read_parameters(syl.notebook_path(les))
         for set_name in les.set_names() if sets is None else sets:
             if set_name not in les.params:
@@ -254,8 +185,7 @@ def prepare(folder: str | Path, sets=None, *, lessons=None, syllabus=None) -> li
             over, problems = validate_parameter_set(nb_params, les.params[set_name], lesson=lid, set_name=set_name)
             if problems:
                 raise ParameterError("; ".join(problems))
-            values = {name: spec.default for name, spec in nb_params.specs.items()} | over
-            for chart, args, kwargs in calls_for(values):
+            for chart, args, kwargs in getattr(importlib.import_module(mod), attr)(nb_params.defaults() | over):
                 draw = inspect.unwrap(chart)
                 name = key(draw, args, kwargs)
                 if name is None or name in written:
