@@ -15,7 +15,7 @@ TMP_SUFFIX = ".govlib-tmp"
 __all__ = ["TMP_SUFFIX", "atomic_write"]
 
 
-def atomic_write(path: str | Path, data: bytes | str) -> Path:
+def atomic_write(path: str | Path, data: bytes | str, *, mode: int | None = None) -> Path:
     """Write *data* to *path* through a temporary file, ``fsync`` and a rename.
 
     Parameters
@@ -24,6 +24,9 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
         The target; its folder is created when missing.
     data : bytes or str
         Text is written as UTF-8.
+    mode : int, optional
+        Permission bits of the new file (e.g. ``0o644``), set before the rename, so the
+        file never appears with other bits; default: the umask's.
 
     Returns
     -------
@@ -39,6 +42,8 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
+            if mode is not None:
+                os.fchmod(fh.fileno(), mode)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+#: what :func:`setup` tells the inline backend's PNG printer (``IPython.core.pylabtools.print_figure``);
+#: :mod:`govlib.figcache` prints its prepared charts with the same options, so the bytes agree
+INLINE_PRINT_KWARGS = {"bbox_inches": "tight", "metadata": {"Software": None}}
+
 
 def setup(*, theme: bool = True) -> None:
     """Prepare a lesson kernel: CJK font, seaborn theme, reproducible figures.
@@ -35,10 +39,7 @@ def setup(*, theme: bool = True) -> None:
     if ip is None:
         return
     ip.run_line_magic("matplotlib", "inline")
-    ip.run_line_magic(
-        "config",
-        "InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'metadata': {'Software': None}}",
-    )
+    ip.run_line_magic("config", f"InlineBackend.print_figure_kwargs = {INLINE_PRINT_KWARGS!r}")
     ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
     ip.run_line_magic("config", "InlineBackend.rc = {'figure.dpi': 110}")
 

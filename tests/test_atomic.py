@@ -21,3 +21,14 @@ def test_a_failed_write_keeps_the_old_content_and_leaves_no_temporary_file(tmp_p
     with pytest.raises(TypeError):
         atomic_write(p, 42)  # not bytes or str
     assert p.read_text() == "old" and [q.name for q in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_mode_is_set_whatever_the_umask(tmp_path):
+    import os
+
+    old = os.umask(0o077)
+    try:
+        p = atomic_write(tmp_path / "a.png", b"x", mode=0o644)
+    finally:
+        os.umask(old)
+    assert p.stat().st_mode & 0o777 == 0o644

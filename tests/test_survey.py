@@ -315,6 +315,19 @@ def test_wilson_by_hand():
     assert high == pytest.approx(100 * (0.2115384615 + 0.0792904928), abs=1e-7)
 
 
+def test_interval_ids_are_printed_exact_percentages(reg):
+    import csv
+
+    with open(paths.FIGURES_CSV, encoding="utf-8", newline="") as fh:
+        rows = {r["id"]: r for r in csv.DictReader(fh)}
+    ids = inference.interval_ids(reg)
+    assert "qz-grid-integration-weak" in ids  # printed as 52.9%, township cadres
+    for i in ids:  # read from the CSV itself, not through the register
+        assert (rows[i]["qualifier"], rows[i]["unit"], rows[i]["derived_from"]) == ("exact", "%", ""), i
+    assert len(set(ids)) == len(ids)
+    assert inference.assumed_sizes(516, 309) == {"township": 516, "village": 309, "respondents": 309}
+
+
 def test_wilson_matches_statsmodels(reg):
     from statsmodels.stats.proportion import proportion_confint
 

@@ -16,7 +16,7 @@ from typing import Callable
 from govlib.publish import cache
 from govlib.publish.execute import KERNEL_ENV, Job
 
-__all__ = ["run_pool"]
+__all__ = ["run_pool", "worker_env"]
 
 
 
@@ -42,6 +42,19 @@ class _no_main_module:
         return False
 
 
+def worker_env(base=None) -> dict[str, str]:
+    """The environment of the build's workers and kernels: *base* (``os.environ``) with :data:`KERNEL_ENV`.
+
+    ``GOVLIB_FIGURE_CACHE`` is dropped: a build draws every chart (:mod:`govlib.figcache`).
+    """
+    from govlib.figcache import ENV
+
+    base = os.environ if base is None else base
+    env = {k: v for k, v in base.items() if k != ENV}
+    env.update({k: base.get(k, v) if k == "SOURCE_DATE_EPOCH" else v for k, v in KERNEL_ENV.items()})
+    return env
+
+
 def run_pool(jobs: list[Job], n: int, progress, on_result: Callable[[dict], None], out: Path) -> None:
     """Run *jobs* in *n* spawned worker processes; call *on_result* for each result."""
     import multiprocessing as mp
@@ -57,8 +70,7 @@ def run_pool(jobs: list[Job], n: int, progress, on_result: Callable[[dict], None
     ctx.set_forkserver_preload(["govlib.publish.execute", "govlib.publish.editions", "jupytext", "nbconvert",
                                 "papermill", "nbclient", "opencc"])
     task_q, result_q = ctx.Queue(), ctx.Queue()
-    env = dict(os.environ)
-    env.update({k: os.environ.get(k, v) if k == "SOURCE_DATE_EPOCH" else v for k, v in KERNEL_ENV.items()})
+    env = worker_env()
     logs: list[str] = []
     procs = []
     with _no_main_module():

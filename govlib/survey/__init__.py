@@ -24,8 +24,8 @@ from govlib.survey.charts import (plot_crosstab, plot_feasibility, plot_interval
 from govlib.survey.claims import claim_checks, claims_frame, claims_html
 from govlib.survey.feasible import (feasibility, feasibility_summary, feasible_ns, nearest_feasible_n,
                                     printed_bounds, smallest_feasible_n)
-from govlib.survey.inference import (COMPARISONS, comparison_table, interval_table, power_n, significance_n,
-                                     test_at, wilson)
+from govlib.survey.inference import (COMPARISONS, assumed_sizes, comparison_table, interval_ids, interval_table,
+                                     power_n, significance_n, test_at, wilson)
 from govlib.survey.items import COLUMN_LABELS, ITEMS, items_for
 from govlib.survey.questions import GROUPS, QUESTIONS, question_table, questionnaire_ids, questionnaire_table
 from govlib.survey.respondents import check_n, crosstab, fit_logit, synthesize, synthetic_margins, usable_n
@@ -34,9 +34,9 @@ from govlib.survey.tables import (comparisons_html, feasibility_html, intervals_
 
 __all__ = [
     "COLUMN_LABELS", "COMPARISONS", "GROUPS", "ITEMS", "QUESTIONS",
-    "allocate", "check_n", "claim_checks", "claims_frame", "claims_html", "comparison_table",
+    "allocate", "assumed_sizes", "check_n", "claim_checks", "claims_frame", "claims_html", "comparison_table",
     "comparisons_html", "crosstab", "feasibility", "feasibility_html", "feasibility_summary", "feasible_ns",
-    "fit_logit", "interval_table", "intervals_html", "items_for", "logit_html", "margins_html",
+    "fit_logit", "interval_ids", "interval_table", "intervals_html", "items_for", "logit_html", "margins_html",
     "nearest_feasible_n", "overview_html", "plot_crosstab", "plot_feasibility", "plot_intervals",
     "plot_means", "plot_p_values", "plot_question", "plot_shares", "plot_wechat", "power_n",
     "printed_bounds", "question_html", "question_table", "questionnaire_ids", "questionnaire_table",

@@ -13,6 +13,7 @@ import numpy as np
 
 from govlib.data import Register, derived_ids, load_register
 from govlib.display import cites
+from govlib.figcache import cached
 from govlib.survey.questions import GROUPS, group_key, question, short_label
 from govlib.survey.respondents import RULE_ZH
 
@@ -219,8 +220,13 @@ def plot_feasibility(groups, n_max: int = 600, rule: str = "half_up", *, registe
     return fig
 
 
+@cached
 def plot_intervals(ids, n_assumed: dict, conf: float = 0.95, *, ns=None, register: Register | None = None):
     """Wilson intervals of published shares over a range of assumed n (small multiples).
+
+    Sixteen panels cost a kernel about 1.7 CPU-s, the same for every student who keeps
+    a parameter set, so in a student's kernel a prepared PNG is shown instead when there
+    is one (:mod:`govlib.figcache`; never in a course build).
 
     Parameters
     ----------
@@ -228,6 +234,11 @@ def plot_intervals(ids, n_assumed: dict, conf: float = 0.95, *, ns=None, registe
         Printed exact shares.
     n_assumed : dict
         Group key -> the lesson's assumed n (marked on each panel).
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        None when a prepared PNG was shown instead of drawing.
     """
     import matplotlib.pyplot as plt
 
@@ -259,6 +270,20 @@ def plot_intervals(ids, n_assumed: dict, conf: float = 0.95, *, ns=None, registe
     add_caption(fig, f"蓝色带：把公布比例当作样本比例时的 Wilson {conf:.0%} 置信区间；红线：公布比例；"
                      "虚线：本课假设的 n。样本量为假设值。出处：" + cites(ids, register=reg), width=95)
     return fig
+
+
+def lesson_charts(values: dict) -> list[tuple]:
+    """The quanzhou-survey calls :func:`govlib.figcache.prepare` draws ahead, for one set's parameter values.
+
+    Returns
+    -------
+    list of (function, args, kwargs)
+        The calls the lesson's cells make with these values.
+    """
+    from govlib.survey.inference import assumed_sizes, interval_ids
+
+    sizes = assumed_sizes(values["n_township"], values["n_village"])
+    return [(plot_intervals, (interval_ids(), sizes, values["conf_level"]), {})]
 
 
 def plot_p_values(keys, conf: float = 0.95, *, ns=None, register: Register | None = None):

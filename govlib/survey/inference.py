@@ -61,6 +61,26 @@ def wilson(share, n, conf: float = 0.95):
     return lo * 100, hi * 100
 
 
+def interval_ids(register: Register | None = None) -> list[str]:
+    """The questionnaire's printed exact percentages: the shares the lesson draws Wilson intervals for.
+
+    Returns
+    -------
+    list of str
+        Register ids in questionnaire order (derived rows, bounds and means left out).
+    """
+    from govlib.survey.questions import questionnaire_ids
+
+    reg = register or load_register()
+    return [i for i in questionnaire_ids(reg, derived=False)
+            if reg.figure(i).qualifier == "exact" and reg.figure(i).unit == "%"]
+
+
+def assumed_sizes(n_township: int, n_village: int) -> dict:
+    """The lesson's assumed n per sample group; respondents of unstated level borrow the village n."""
+    return {"township": n_township, "village": n_village, "respondents": n_village}
+
+
 def interval_table(ids, n: int, conf: float = 0.95, *, register: Register | None = None) -> pd.DataFrame:
     """Wilson intervals of printed shares at one assumed n (per row's group).
 
