@@ -145,6 +145,13 @@ def test_hub_config_roster_accounts_shared_course_and_one_home_per_student(monke
     assert stat.S_IMODE((state / "private" / "first-login-codes.csv").stat().st_mode) == 0o600
     assert str(state / "private") in c.JupyterHub.db_url and str(state / "private") in c.JupyterHub.cookie_secret_file
 
+    # the charts every student would draw alike, drawn once by root, read-only to the students
+    figures = state / "figure-cache"
+    assert c.Spawner.environment["GOVLIB_FIGURE_CACHE"] == str(figures)
+    assert sorted(p.suffix for p in figures.iterdir()) and {p.suffix for p in figures.iterdir()} == {".png"}
+    assert figures.stat().st_uid == 0 and not figures.stat().st_mode & 0o022
+    assert all(p.stat().st_uid == 0 and not p.stat().st_mode & 0o022 for p in figures.iterdir())
+
     # the shared course: every lesson, read-only
     course = state / "course"
     assert sorted(p.stem for p in course.glob("*.ipynb")) == sorted(lesson_choices())

@@ -81,6 +81,8 @@ PRIVATE = HUB_DIR / "private"
 COURSE = HUB_DIR / "course"
 HOMES = HUB_DIR / "homes"
 VARIANTS = HUB_DIR / "variants"
+# charts every student draws identically (the set's defaults), drawn once by root: govlib.figcache
+FIGURES = HUB_DIR / "figure-cache"
 # kernels talk to their server over unix sockets in /run/govlib-hub/u<uid> (0700, the student's own):
 # random TCP ports, picked by 30 kernels starting at once, can collide ("Address already in use"),
 # and a socket path must stay under 108 bytes, so the folder is short and not in the home
@@ -261,6 +263,7 @@ c.Spawner.environment = {
     "JUPYTERLAB_SETTINGS_DIR": lambda sp: f"{_home(sp)}/.govlib-lab/settings",
     "JUPYTERLAB_WORKSPACES_DIR": lambda sp: f"{_home(sp)}/.govlib-lab/workspaces",
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    "GOVLIB_FIGURE_CACHE": str(FIGURES),
     "JUPYTER_RUNTIME_DIR": lambda sp: str(_runtime(sp)),
     "PATH": f"{STUDENT_BIN}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
 }
@@ -317,7 +320,25 @@ def _prepare_course() -> None:
         COURSE.chmod(0o755)
         shutil.rmtree(COURSE)
     tmp.rename(COURSE)
+    _prepare_figures()
     (PRIVATE / "course.ready").write_text(_course_version(), encoding="utf-8")
+
+
+def _prepare_figures() -> None:
+    """Draw the cached charts (``govlib.figcache.prepare``) into FIGURES, root's and read-only to students."""
+    import shutil
+
+    tmp = FIGURES.with_name("figure-cache.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    # in a process of its own: the hub does not keep matplotlib in memory for a few pictures
+    out = subprocess.run([sys.executable, "-c", "import sys; from govlib import figcache; figcache.prepare(sys.argv[1])",
+                          str(tmp)], capture_output=True, text=True, timeout=600)
+    if out.returncode:
+        _refuse(f"无法预先画好课程图表（{tmp}）：{out.stderr.strip().splitlines()[-1:] or out.returncode}")
+    os.chown(tmp, 0, 0)
+    tmp.chmod(0o755)
+    shutil.rmtree(FIGURES, ignore_errors=True)
+    tmp.rename(FIGURES)
 
 
 def _student_notebook(name: str) -> Path:
