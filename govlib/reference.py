@@ -100,14 +100,14 @@ def load_glossary(path: str | Path = GLOSSARY_YAML) -> Glossary:
     problems, seen = [], set()
     for i, t in enumerate(g.terms):
         if t.term in seen:
-            problems.append(Problem(shown, "duplicate term", column=f"terms.{i}.term", value=t.term))
+            problems.append(Problem(shown, "术语重复", column=f"terms.{i}.term", value=t.term))
         seen.add(t.term)
         for lid in t.lessons:
             if lid not in lesson_ids:
-                problems.append(Problem(shown, "unknown lesson id (not in course/course.yml)",
+                problems.append(Problem(shown, "课程编号不在课程大纲 course/course.yml 里",
                                         column=f"terms.{i}.lessons", value=lid))
         if t.source is not None and t.source not in source_ids:
-            problems.append(Problem(shown, "unknown source id (not in data/sources.csv)",
+            problems.append(Problem(shown, "来源编号不在来源表 data/sources.csv 里",
                                     column=f"terms.{i}.source", value=t.source))
     if problems:
         raise DataError(problems)

@@ -49,7 +49,7 @@ def student_key(lesson: str, student: str, *, set_name: str = "default", syllabu
 
     exercises = catalog(lesson)
     if not exercises:
-        raise ParameterError(f"课程 {lesson} 没有练习 / lesson {lesson} has no exercises")
+        raise ParameterError(f"课程 {lesson} 没有练习")
     handout = load_handout(lesson, exercises, set_name=set_name, syllabus=syllabus)
     var = variant_for(lesson, student, set_name=set_name, key=key, syllabus=syllabus)
     h = handout.for_student(student, var.values) if var.values else handout
