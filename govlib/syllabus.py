@@ -42,7 +42,8 @@ from govlib import paths
 from govlib.errors import DataError, Problem, display_path
 from govlib.schemas import SLUG
 
-__all__ = ["Lesson", "VariantRange", "Syllabus", "load_syllabus", "lessons_frame", "lessons_table", "SLUG"]
+__all__ = ["Lesson", "VariantRange", "Syllabus", "load_syllabus", "lessons_frame", "lessons_table", "SLUG",
+           "set_label_zh"]
 
 class VariantRange(BaseModel):
     """How one parameter varies per student (``variants:`` of a lesson).
@@ -298,6 +299,16 @@ class Syllabus(BaseModel):
 
 
 # --------------------------------------------------------------------------- loading
+
+
+def set_label_zh(set_name: str) -> str:
+    """How a page names a parameter set: 默认版本 (the ``default`` set) or 变体版本 (any other).
+
+    The set's code name (``brief``) is shown only where a user has to type it
+    (``govlib student … --set brief``); pages name the set this way, followed
+    by its ``descriptions_zh`` sentence.
+    """
+    return "默认版本" if set_name == "default" else "变体版本"
 
 
 def _line_map(text: str) -> tuple[dict[tuple, int], list[tuple[tuple, int]]]:

@@ -62,17 +62,19 @@ def key_html(entries: list, *, heading: str = "答案要点") -> str:
 
 
 def render_answers(entries: list, *, course_title: str, lesson_title: str, set_name: str,
-                   vals: list[tuple[str, str]], footer: str) -> str:
+                   vals: list[tuple[str, str]], footer: str, set_description: str = "") -> str:
     """The one-page ``answers.html`` (self-contained, Simplified Chinese)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from govlib import paths
+    from govlib.syllabus import set_label_zh
 
     env = Environment(loader=FileSystemLoader(str(paths.TEMPLATES)),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     css = (paths.TEMPLATES / "govlib" / "static" / "govlib.css").read_text(encoding="utf-8")
     page = env.get_template("site/answers.html.j2").render(
-        css=css, course_title=course_title, lesson_title=lesson_title, set_name=set_name, vals=vals,
+        css=css, course_title=course_title, lesson_title=lesson_title, vals=vals,
+        set_label=set_label_zh(set_name), set_description=set_description,
         key=key_html(entries, heading="答案要点（本参数集）"), footer=footer, empty=not entries)
     return "\n".join(line.rstrip() for line in page.splitlines()) + "\n"
