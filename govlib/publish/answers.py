@@ -53,7 +53,7 @@ def key_html(entries: list, *, heading: str = "答案要点") -> str:
         if e.rubric_zh:
             rubric = "<ul class=\"gv-key-rubric\">" + "".join(f"<li>{text_html(r)}</li>" for r in e.rubric_zh) + "</ul>"
         rows.append(
-            f'<tr id="key-{html.escape(e.id)}"><td class="gv-key-n">练习{e.number}</td>'
+            f'<tr id="key-{html.escape(e.id)}"><td class="gv-key-n">{e.label_zh}</td>'
             f"<td>{html.escape(e.kind_zh)}</td><td>{text_html(e.prompt_zh)}</td>"
             f"<td>{answer}{(_RUBRIC_LABEL + rubric) if rubric else ''}</td></tr>")
     return (f'<section class="gv-answer-key" id="answer-key"><h2>{html.escape(heading)}</h2>'
