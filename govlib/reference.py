@@ -57,14 +57,14 @@ class Term(BaseModel):
     @classmethod
     def _group(cls, v: str) -> str:
         if v not in _GROUPS:
-            raise ValueError(f"group must be one of {'、'.join(_GROUPS)}")
+            raise ValueError(f"分组应为其中之一：{'、'.join(_GROUPS)}")
         return v
 
     @field_validator("term", "text")
     @classmethod
     def _chinese(cls, v: str) -> str:
         if not _CJK.search(v):
-            raise ValueError("must be written in Chinese")
+            raise ValueError("应当用中文写")
         return v.strip()
 
 
@@ -94,7 +94,7 @@ def load_glossary(path: str | Path = GLOSSARY_YAML) -> Glossary:
 
     p = Path(path)
     shown = display_path(p)
-    g = load_model(p, Glossary, expect="a mapping with terms: [...]")
+    g = load_model(p, Glossary, expect="一个映射，含 terms: [...]（术语列表）")
     lesson_ids = {les.id for les in load_syllabus(check_notebooks=False).lessons}
     source_ids = set(load_register().sources["id"])
     problems, seen = [], set()
