@@ -24,11 +24,12 @@ from pathlib import Path
 import pandas as pd
 
 from govlib import paths
-from govlib.errors import DataError, Problem, display_path
+from govlib.errors import DataError, Problem, display_path, shown_value
 from govlib.schemas import FIGURE_COLUMNS, FIGURE_ID, PREFIX, QUALIFIERS, SOURCE_COLUMNS, SLUG, Framework
 
 DATE_RE = r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|--\d{2}-\d{2})$"
 UNIT_KINDS = ("share", "count", "amount", "time", "rank", "date")
+_DATE_ZH = "日期应写成 YYYY、YYYY-MM、YYYY-MM-DD 或 --MM-DD（如 2021、2021-06、2021-06-30、--06-30）"
 _NUMERIC = ("value", "low", "high", "decimals")
 
 
@@ -47,8 +48,8 @@ def _decode_utf8(raw: bytes, shown: str) -> str:
         if line == 1 and raw.startswith(b"\xef\xbb\xbf"):
             line_start = 3
         col = len(raw[line_start:pos].decode("utf-8", "replace")) + 1
-        raise DataError(Problem(shown, f"not valid UTF-8: byte 0x{raw[pos]:02X} at character {col} of the line "
-                                       "(save the file as UTF-8)", row=line)) from None
+        raise DataError(Problem(shown, f"不是 UTF-8 编码：这一行第 {col} 个字符处有字节 0x{raw[pos]:02X}"
+                                       "（请把文件另存为 UTF-8 编码）", row=line)) from None
 
 
 def _csv_records(text: str, shown: str) -> list[tuple[int, list[str]]]:
@@ -65,7 +66,7 @@ def _csv_records(text: str, shown: str) -> list[tuple[int, list[str]]]:
             if fields:
                 out.append((line, fields))
     except csv.Error as exc:
-        raise DataError(Problem(shown, f"not a readable CSV file: {exc}", row=start)) from None
+        raise DataError(Problem(shown, f"无法按 CSV 读取（多半是引号没有配对）：{exc}", row=start)) from None
     return out
 
 
@@ -78,21 +79,21 @@ def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     """
     shown = display_path(path)
     if not Path(path).is_file():
-        raise DataError(Problem(shown, "file not found"))
+        raise DataError(Problem(shown, "找不到这个文件"))
     text = _decode_utf8(Path(path).read_bytes(), shown)
     records = _csv_records(text, shown)
     if not records:
-        raise DataError(Problem(shown, "file is empty"))
+        raise DataError(Problem(shown, "文件是空的"))
     header_line, header = records[0]
     header = [h.strip() for h in header]
     missing = [c for c in columns if c not in header]
     extra = [c for c in header if c not in columns]
-    problems = [Problem(shown, "missing column", row=header_line, column=c) for c in missing]
-    problems += [Problem(shown, "unknown column", row=header_line, column=c) for c in extra]
+    problems = [Problem(shown, "表头缺少这一列", row=header_line, column=c) for c in missing]
+    problems += [Problem(shown, "表头里有不认识的列", row=header_line, column=c) for c in extra]
     rows, lines = [], []
     for line, fields in records[1:]:
         if len(fields) > len(header):
-            problems.append(Problem(shown, f"{len(fields)} fields, but the header has {len(header)}", row=line))
+            problems.append(Problem(shown, f"这一行有 {len(fields)} 格，但表头只有 {len(header)} 列", row=line))
             continue
         rows.append(fields + [""] * (len(header) - len(fields)))
         lines.append(line)
@@ -126,11 +127,11 @@ def _pandera_problems(schema, df: pd.DataFrame, shown: str) -> list[Problem]:
 
 def _rule_text(check: str) -> str:
     if "field_uniqueness" in check or "unique" in check:
-        return "duplicate value; must be unique"
+        return "与别的行重复；这一列的值不能重复"
     if "not_nullable" in check:
-        return "must not be empty"
+        return "不能为空"
     if "coerce_dtype" in check or "dtype" in check:
-        return "must be a number"
+        return "应为数字"
     return check
 
 
@@ -141,7 +142,7 @@ def _numbers(df: pd.DataFrame, cols, shown: str, problems: list[Problem]) -> pd.
         conv = pd.to_numeric(df[col], errors="coerce")
         bad = df[col].notna() & conv.isna()
         for line in df.index[bad]:
-            problems.append(Problem(shown, "must be a number", row=int(line), column=col,
+            problems.append(Problem(shown, "应为数字", row=int(line), column=col,
                                     value=df.at[line, col]))
         out[col] = conv.astype("float64")
     return out
@@ -153,9 +154,9 @@ def _text_col(pattern: str | None = None, *, nullable: bool = False, isin=None,
 
     checks = []
     if pattern:
-        checks.append(pa.Check.str_matches(pattern, error=error or f"must match {pattern}"))
+        checks.append(pa.Check.str_matches(pattern, error=error or f"格式不对（应符合 {pattern}）"))
     if isin is not None:
-        checks.append(pa.Check.isin(sorted(isin), error=error or f"must be one of {', '.join(sorted(isin))}"))
+        checks.append(pa.Check.isin(sorted(isin), error=error or f"应为其中之一：{'、'.join(sorted(isin))}"))
     return pa.Column(None, checks=checks, nullable=nullable, unique=unique)
 
 
@@ -173,7 +174,7 @@ def load_units(path: str | Path = paths.UNITS_CSV) -> pd.DataFrame:
     df = _read_csv(Path(path), ["unit", "kind", "note"])
     schema = pa.DataFrameSchema({
         "unit": _text_col(unique=True),
-        "kind": _text_col(isin=UNIT_KINDS, error=f"unknown unit kind; expected one of {', '.join(UNIT_KINDS)}"),
+        "kind": _text_col(isin=UNIT_KINDS, error=f"不认识的单位类别；应为其中之一：{'、'.join(UNIT_KINDS)}"),
         "note": _text_col(nullable=True),
     })
     problems = _pandera_problems(schema, df, shown)
@@ -195,18 +196,18 @@ def load_sources(path: str | Path = paths.SOURCES_CSV) -> pd.DataFrame:
     shown = display_path(path)
     df = _read_csv(Path(path), SOURCE_COLUMNS)
     schema = pa.DataFrameSchema({
-        "id": _text_col(SLUG, unique=True, error="id must be a lowercase slug like quanzhou"),
-        "prefix": _text_col(PREFIX, unique=True, error="prefix must be 2–4 lowercase letters, unique"),
+        "id": _text_col(SLUG, unique=True, error="编号应为小写字母、数字和连字符，如 quanzhou"),
+        "prefix": _text_col(PREFIX, unique=True, error="前缀应为 2–4 个小写字母，且不能重复"),
         "short_zh": _text_col(),
         "authors": _text_col(nullable=True),
         "affiliation": _text_col(nullable=True),
         "title": _text_col(nullable=True),
         "venue": _text_col(nullable=True),
         "issue": _text_col(nullable=True),
-        "year": _text_col(r"^\d{4}$", nullable=True, error="year must be four digits"),
-        "date": _text_col(DATE_RE, nullable=True, error="date must be YYYY, YYYY-MM, YYYY-MM-DD or --MM-DD"),
+        "year": _text_col(r"^\d{4}$", nullable=True, error="年份应为四位数字"),
+        "date": _text_col(DATE_RE, nullable=True, error=_DATE_ZH),
         "place": _text_col(),
-        "script": _text_col(isin=("简体", "繁体"), error="script must be 简体 or 繁体"),
+        "script": _text_col(isin=("简体", "繁体"), error="字体应为 简体 或 繁体"),
         "seed": _text_col(),
         "note": _text_col(nullable=True),
     })
@@ -255,8 +256,8 @@ def load_figures(path: str | Path = paths.FIGURES_CSV, *, sources: pd.DataFrame 
 
     schema = pa.DataFrameSchema({
         "id": _text_col(FIGURE_ID, unique=True,
-                        error="id must be lowercase like qz-some-name: the source's prefix, a hyphen, a slug"),
-        "source": _text_col(isin=set(sources["id"]), error="unknown source id (not in sources.csv)"),
+                        error="编号应为小写，如 qz-some-name：来源的前缀、连字符、再加小写字母数字和连字符"),
+        "source": _text_col(isin=set(sources["id"]), error="来源编号不在来源表 sources.csv 里"),
         "locator": _text_col(),
         "wording": _text_col(),
         "label_zh": _text_col(),
@@ -265,11 +266,11 @@ def load_figures(path: str | Path = paths.FIGURES_CSV, *, sources: pd.DataFrame 
         "value": pa.Column(float, nullable=True),
         "low": pa.Column(float, nullable=True),
         "high": pa.Column(float, nullable=True),
-        "decimals": pa.Column(float, pa.Check.isin([0, 1, 2, 3], error="decimals must be 0–3"), nullable=True),
-        "unit": _text_col(isin=set(units["unit"]), error="unknown unit (not in units.csv)"),
-        "qualifier": _text_col(isin=set(QUALIFIERS), error="unknown qualifier; expected one of "
-                               + ", ".join(QUALIFIERS)),
-        "date": _text_col(DATE_RE, nullable=True, error="date must be YYYY, YYYY-MM, YYYY-MM-DD or --MM-DD"),
+        "decimals": pa.Column(float, pa.Check.isin([0, 1, 2, 3], error="小数位数应为 0–3"), nullable=True),
+        "unit": _text_col(isin=set(units["unit"]), error="单位不在单位表 units.csv 里"),
+        "qualifier": _text_col(isin=set(QUALIFIERS), error="不认识的限定词；应为其中之一："
+                               + "、".join(QUALIFIERS)),
+        "date": _text_col(DATE_RE, nullable=True, error=_DATE_ZH),
         "derived_from": _text_col(nullable=True),
         "note": _text_col(nullable=True),
     })
@@ -289,7 +290,7 @@ def _prefix_rule(df: pd.DataFrame, sources: pd.DataFrame, shown: str) -> list[Pr
     for line, r in df.iterrows():
         want = prefix.get(r["source"])
         if want and isinstance(r["id"], str) and not r["id"].startswith(want + "-"):
-            out.append(Problem(shown, f"id must start with '{want}-', the prefix of source {r['source']}",
+            out.append(Problem(shown, f"编号应以“{want}-”开头（来源 {r['source']} 的前缀）",
                                int(line), "id", r["id"]))
     return out
 
@@ -306,34 +307,34 @@ def _row_rules(df: pd.DataFrame, units: pd.DataFrame, shown: str) -> list[Proble
         if q == "range":
             for c in ("low", "high"):
                 if not has[c]:
-                    out.append(Problem(shown, "a range needs low and high", line, c))
+                    out.append(Problem(shown, "范围（range）要填下限 low 和上限 high", line, c))
             if has["value"]:
-                out.append(Problem(shown, "a range leaves value empty (give low and high)", line, "value", r["value"]))
+                out.append(Problem(shown, "范围（range）的 value 应留空（填 low 和 high）", line, "value", r["value"]))
             if has["low"] and has["high"] and r["low"] > r["high"]:
-                out.append(Problem(shown, "low is greater than high", line, "low", r["low"]))
+                out.append(Problem(shown, "下限 low 大于上限 high", line, "low", r["low"]))
         elif q == "date":
             if not has["date"]:
-                out.append(Problem(shown, "a date row needs the date column", line, "date"))
+                out.append(Problem(shown, "日期行要填 date 列", line, "date"))
             if has["value"]:
-                out.append(Problem(shown, "a date row leaves value empty", line, "value", r["value"]))
+                out.append(Problem(shown, "日期行的 value 应留空", line, "value", r["value"]))
         elif q in QUALIFIERS:
             if not has["value"]:
-                out.append(Problem(shown, f"qualifier '{q}' needs a value", line, "value"))
+                out.append(Problem(shown, f"限定词 {q} 要填 value", line, "value"))
             for c in ("low", "high"):
                 if has[c]:
-                    out.append(Problem(shown, "low/high are only for ranges", line, c, r[c]))
+                    out.append(Problem(shown, "low 和 high 只用于范围（range）", line, c, r[c]))
         if r["unit"] == "%" or kind.get(r["unit"]) == "share":
             for c in ("value", "low", "high"):
                 if has[c] and not 0 <= r[c] <= 100:
-                    out.append(Problem(shown, "percentage outside 0–100", line, c, r[c]))
+                    out.append(Problem(shown, "百分数应在 0–100 之间", line, c, r[c]))
         if kind.get(r["unit"]) == "date" and q != "date":
-            out.append(Problem(shown, "a date unit needs the 'date' qualifier", line, "qualifier", q))
+            out.append(Problem(shown, "日期单位要用限定词 date", line, "qualifier", q))
         if q == "rank" and has["value"] and (r["value"] < 1 or r["value"] != int(r["value"])):
-            out.append(Problem(shown, "a rank is a whole number from 1", line, "value", r["value"]))
+            out.append(Problem(shown, "名次应为从 1 起的整数", line, "value", r["value"]))
         if pd.notna(r["decimals"]):
             for c in ("value", "low", "high"):
                 if has[c] and round(r[c], int(r["decimals"])) != r[c] and not q.startswith("verbal"):
-                    out.append(Problem(shown, f"has more decimals than the {int(r['decimals'])} printed", line, c, r[c]))
+                    out.append(Problem(shown, f"小数位比原文印出的 {int(r['decimals'])} 位多", line, c, r[c]))
         if pd.notna(r["derived_from"]):
             out += _check_derived(df, line, r, ids, shown)
     return out
@@ -362,7 +363,7 @@ def _tokens(expression: str) -> list[str]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m:
-            raise ValueError(f"cannot read {text[pos:]!r}")
+            raise ValueError(f"读不懂“{text[pos:]}”")
         out.append(m.group(1))
         pos = m.end()
     return out
@@ -404,9 +405,18 @@ def evaluate(expression: str, values: dict[str, float]) -> float:
             return float(node.value)
         if isinstance(node, ast.Name) and node.id in env:
             return env[node.id]
-        raise ValueError("only numbers, figure ids, + - * / and parentheses are allowed")
+        raise ValueError("只能写数字、数字编号、+ - * / 和括号")
 
     return ev(tree)
+
+
+def _eval_zh(exc: Exception) -> str:
+    """Why an expression could not be evaluated, in Chinese."""
+    if isinstance(exc, ZeroDivisionError):
+        return "除数为零"
+    if isinstance(exc, SyntaxError):
+        return "式子的写法有误（括号或运算符）"
+    return str(exc)
 
 
 def _check_derived(df, line, r, ids, shown) -> list[Problem]:
@@ -414,23 +424,23 @@ def _check_derived(df, line, r, ids, shown) -> list[Problem]:
     try:
         refs = derived_ids(expr)
     except ValueError as exc:
-        return [Problem(shown, f"cannot read the expression: {exc}", line, "derived_from", expr)]
+        return [Problem(shown, f"推算式读不懂：{exc}", line, "derived_from", expr)]
     missing = [i for i in refs if i not in ids]
     if missing:
-        return [Problem(shown, f"derived from a missing row: {', '.join(missing)}", line, "derived_from", expr)]
+        return [Problem(shown, f"推算式用到的行不存在：{'、'.join(missing)}", line, "derived_from", expr)]
     if not refs:
-        return [Problem(shown, "a derived expression must name at least one figure id", line, "derived_from", expr)]
+        return [Problem(shown, "推算式至少要用到一个数字编号", line, "derived_from", expr)]
     first = df.drop_duplicates("id").set_index("id")["value"]
     vals = {i: first[i] for i in refs}
     if any(pd.isna(v) for v in vals.values()):
-        return [Problem(shown, "derived from a row without a value", line, "derived_from", expr)]
+        return [Problem(shown, "推算式用到的行没有 value", line, "derived_from", expr)]
     try:
         got = evaluate(expr, vals)
     except (ValueError, SyntaxError, ZeroDivisionError) as exc:
-        return [Problem(shown, f"cannot evaluate the expression: {exc}", line, "derived_from", expr)]
+        return [Problem(shown, f"推算式算不出来：{_eval_zh(exc)}", line, "derived_from", expr)]
     dec = int(r["decimals"]) if pd.notna(r["decimals"]) else 1
     if pd.isna(r["value"]) or round(got, dec) != round(r["value"], dec):
-        return [Problem(shown, f"expression gives {round(got, dec)}, not the row's value", line, "value", r["value"])]
+        return [Problem(shown, f"推算式算得 {shown_value(round(got, dec))}，与这一行的 value 不符", line, "value", r["value"])]
     return []
 
 
@@ -483,7 +493,7 @@ class Figure:
     def number(self) -> float:
         """The value as a float (raises for ranges and dates, which have none)."""
         if self.value is None:
-            raise ValueError(f"figure {self.id} ({self.qualifier}) has no single value")
+            raise ValueError(f"数字 {self.id}（{self.qualifier}）没有单一的数值（范围和日期没有）")
         return self.value
 
 
@@ -544,8 +554,8 @@ class Register:
             import difflib
 
             near = difflib.get_close_matches(fig_id, list(self._by_id), n=3)
-            hint = f"; did you mean {', '.join(near)}?" if near else ""
-            raise KeyError(f"no figure {fig_id!r} in the register{hint}") from None
+            hint = f"；您是不是要找：{'、'.join(near)}？" if near else ""
+            raise KeyError(f"登记表里没有编号为“{fig_id}”的数字{hint}") from None
         kw = {f.name: _clean(rec.get(f.name)) for f in fields(Figure)}
         if kw["decimals"] is not None:
             kw["decimals"] = int(kw["decimals"])
@@ -643,17 +653,17 @@ def load_framework(name_or_path: str | Path, *, register: Register | None = None
 
     def walk(node, where):
         if node.id in seen:
-            problems.append(Problem(shown, f"duplicate node id (also at {seen[node.id]})", column=where, value=node.id))
+            problems.append(Problem(shown, f"节点编号重复（{seen[node.id]} 也用了它）", column=where, value=node.id))
         seen.setdefault(node.id, where)
         for fid in node.figures:
             if fid not in reg:
-                problems.append(Problem(shown, "figure id not in the register", column=f"{where}.figures", value=fid))
+                problems.append(Problem(shown, "数字编号不在登记表里", column=f"{where}.figures", value=fid))
         for i, child in enumerate(node.children):
             walk(child, f"{where}.children.{i}")
 
     walk(fw.root, "root")
     if fw.source not in set(reg.sources["id"]):
-        problems.append(Problem(shown, "unknown source id (not in sources.csv)", column="source", value=fw.source))
+        problems.append(Problem(shown, "来源编号不在来源表 sources.csv 里", column="source", value=fw.source))
     if problems:
         raise DataError(problems)
     return fw

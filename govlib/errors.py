@@ -19,7 +19,7 @@ class Problem:
     file : str
         The file the problem is in (as given, usually relative to the repo).
     rule : str
-        The rule that was broken, in plain words.
+        The rule that was broken, in plain Chinese words.
     row : int or None
         1-based line number in the file (CSV header is line 1), if any.
     column : str or None
@@ -35,15 +35,25 @@ class Problem:
     value: object = None
 
     def __str__(self) -> str:
+        """``data/figures.csv，第 5 行，字段 value：百分数应在 0–100 之间（现为 160）``."""
         where = [self.file]
         if self.row is not None:
-            where.append(f"line {self.row}")
+            where.append(f"第 {self.row} 行")
         if self.column:
-            where.append(f"column '{self.column}'")
-        text = ", ".join(where) + f": {self.rule}"
+            where.append(f"字段 {self.column}")
+        text = "，".join(where) + f"：{self.rule}"
         if self.value is not None and self.value == self.value:  # skip NaN
-            text += f" (got {self.value!r})"
+            text += f"（现为 {shown_value(self.value)}）"
         return text
+
+
+def shown_value(value: object) -> str:
+    """A value as a Chinese message quotes it: text in “”, a whole float without ``.0``."""
+    if isinstance(value, str):
+        return f"“{value}”"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 class DataError(GovlibError):
@@ -53,7 +63,7 @@ class DataError(GovlibError):
         if isinstance(problems, Problem):
             problems = [problems]
         self.problems = list(problems)
-        head = f"{len(self.problems)} problem(s) in the data:" if len(self.problems) > 1 else ""
+        head = f"数据中有 {len(self.problems)} 处问题：" if len(self.problems) > 1 else ""
         lines = [str(p) for p in self.problems]
         super().__init__("\n".join(([head] if head else []) + lines))
 

@@ -71,13 +71,13 @@ def set_description(lesson_id: str, values, *, syllabus=None):
         When the syllabus has no lesson *lesson_id*.
     """
     from govlib.display import note
-    from govlib.syllabus import Syllabus, load_syllabus
+    from govlib.syllabus import Syllabus, load_syllabus, set_label_zh
 
     syl = syllabus if isinstance(syllabus, Syllabus) else load_syllabus(syllabus, check_notebooks=False)
     les = syl.lesson(lesson_id)
     name = les.set_for(values)
     text = les.description(name) or "（课程大纲未给出说明）"
-    which = "默认版本" if name == "default" else "变体版本"
+    which = set_label_zh(name)
     others = len(les.params) - 1
     tail = f"本课另有 {others} 个参数版本，说明见课程首页。" if others else ""
     return note(f"本页参数：{which}。{text}{tail}")

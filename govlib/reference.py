@@ -57,14 +57,14 @@ class Term(BaseModel):
     @classmethod
     def _group(cls, v: str) -> str:
         if v not in _GROUPS:
-            raise ValueError(f"group must be one of {'、'.join(_GROUPS)}")
+            raise ValueError(f"分组应为其中之一：{'、'.join(_GROUPS)}")
         return v
 
     @field_validator("term", "text")
     @classmethod
     def _chinese(cls, v: str) -> str:
         if not _CJK.search(v):
-            raise ValueError("must be written in Chinese")
+            raise ValueError("应当用中文写")
         return v.strip()
 
 
@@ -94,20 +94,20 @@ def load_glossary(path: str | Path = GLOSSARY_YAML) -> Glossary:
 
     p = Path(path)
     shown = display_path(p)
-    g = load_model(p, Glossary, expect="a mapping with terms: [...]")
+    g = load_model(p, Glossary, expect="一个映射，含 terms: [...]（术语列表）")
     lesson_ids = {les.id for les in load_syllabus(check_notebooks=False).lessons}
     source_ids = set(load_register().sources["id"])
     problems, seen = [], set()
     for i, t in enumerate(g.terms):
         if t.term in seen:
-            problems.append(Problem(shown, "duplicate term", column=f"terms.{i}.term", value=t.term))
+            problems.append(Problem(shown, "术语重复", column=f"terms.{i}.term", value=t.term))
         seen.add(t.term)
         for lid in t.lessons:
             if lid not in lesson_ids:
-                problems.append(Problem(shown, "unknown lesson id (not in course/course.yml)",
+                problems.append(Problem(shown, "课程编号不在课程大纲 course/course.yml 里",
                                         column=f"terms.{i}.lessons", value=lid))
         if t.source is not None and t.source not in source_ids:
-            problems.append(Problem(shown, "unknown source id (not in data/sources.csv)",
+            problems.append(Problem(shown, "来源编号不在来源表 data/sources.csv 里",
                                     column=f"terms.{i}.source", value=t.source))
     if problems:
         raise DataError(problems)

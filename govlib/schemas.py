@@ -101,7 +101,7 @@ class Node(BaseModel):
     @classmethod
     def _not_blank(cls, v: str) -> str:
         if not v.strip():
-            raise ValueError("must not be blank")
+            raise ValueError("不能为空")
         return v
 
     @field_validator("figures")

@@ -41,8 +41,10 @@ from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, Stri
 from govlib import paths
 from govlib.errors import DataError, Problem, display_path
 from govlib.schemas import SLUG
+from govlib.yamlfile import pydantic_zh
 
-__all__ = ["Lesson", "VariantRange", "Syllabus", "load_syllabus", "lessons_frame", "lessons_table", "SLUG"]
+__all__ = ["Lesson", "VariantRange", "Syllabus", "load_syllabus", "lessons_frame", "lessons_table", "SLUG",
+           "set_label_zh"]
 
 class VariantRange(BaseModel):
     """How one parameter varies per student (``variants:`` of a lesson).
@@ -65,16 +67,16 @@ class VariantRange(BaseModel):
     def _shape(self):
         if self.choices is not None:
             if self.low is not None or self.high is not None or self.step is not None:
-                raise ValueError("give either choices or low/high/step, not both")
+                raise ValueError("choices 与 low/high/step 只能二选一")
             if len(self.choices) < 2:
-                raise ValueError("choices needs at least two values")
+                raise ValueError("choices 至少要有两个值")
             return self
         if self.low is None or self.high is None:
-            raise ValueError("a varying parameter needs low and high (or choices)")
+            raise ValueError("变化的参数要给出 low 和 high（或 choices）")
         if not self.low < self.high:
-            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+            raise ValueError(f"low（{self.low}）应小于 high（{self.high}）")
         if self.step is not None and not self.step > 0:
-            raise ValueError(f"step must be positive, got {self.step}")
+            raise ValueError(f"step 应为正数（现为 {self.step}）")
         return self
 
 
@@ -134,21 +136,21 @@ class Lesson(BaseModel):
     def _variant_names(cls, v: dict) -> dict:
         for key in v:
             if not isinstance(key, str) or not key.isidentifier():
-                raise ValueError(f"variants: {key!r} is not a parameter name")
+                raise ValueError(f"variants：“{key}”不是参数名")
         return v
 
     @field_validator("title_zh")
     @classmethod
     def _not_blank(cls, v: str) -> str:
         if not v.strip():
-            raise ValueError("must not be blank")
+            raise ValueError("不能为空")
         return v.strip()
 
     @field_validator("objectives")
     @classmethod
     def _objectives(cls, v: list[str]) -> list[str]:
         if any(not o.strip() for o in v):
-            raise ValueError("an objective is blank")
+            raise ValueError("有一条学习目标是空的")
         return [o.strip() for o in v]
 
     @field_validator("params")
@@ -158,22 +160,20 @@ class Lesson(BaseModel):
 
         for name in v:
             if not re.match(SLUG, name):
-                raise ValueError(f"parameter-set name {name!r} must match [a-z0-9-]+ (e.g. 'default', 'big-sample')")
+                raise ValueError(f"参数集名称“{name}”只能用小写字母、数字和连字符（如 default、big-sample）")
         if "default" not in v:
-            raise ValueError("needs a 'default' parameter set (it may be empty: 'default: {}')")
+            raise ValueError("缺少参数集 default（可以为空：写 default: {}）")
         out = {}
         for name, values in v.items():
             if values is None:
                 values = {}
             if not isinstance(values, dict):
-                raise ValueError(f"parameter set '{name}' must be a mapping of parameter: value, "
-                                 f"got {type(values).__name__} {values!r}")
+                raise ValueError(f"参数集 {name} 应写成“参数: 值”的映射，现为 {values!r}")
             for key, val in values.items():
                 if not isinstance(key, str) or not key.isidentifier():
-                    raise ValueError(f"parameter set '{name}': {key!r} is not a parameter name")
+                    raise ValueError(f"参数集 {name}：“{key}”不是参数名")
                 if not isinstance(val, (bool, int, float, str)):
-                    raise ValueError(f"parameter set '{name}': parameter '{key}' must be a single "
-                                     f"int, float, str or bool, got {type(val).__name__} {val!r}")
+                    raise ValueError(f"参数集 {name}：参数 {key} 应为单个整数、数、文字或 true/false，现为 {val!r}")
             out[name] = dict(values)
         return out
 
@@ -183,7 +183,7 @@ class Lesson(BaseModel):
         for p in [v] if isinstance(v, str) else v:
             pp = Path(p)
             if pp.is_absolute() or ".." in pp.parts:
-                raise ValueError(f"{p!r} must be a path relative to the repository root, without '..'")
+                raise ValueError(f"“{p}”应是相对于仓库根目录的路径，且不能含 ..")
         return v
 
     @model_validator(mode="after")
@@ -192,12 +192,11 @@ class Lesson(BaseModel):
 
         for name, text in self.descriptions_zh.items():
             if name not in self.params:
-                raise ValueError(f"descriptions_zh names '{name}', which is not a parameter set of this lesson "
-                                 f"(sets: {', '.join(self.set_names())})")
+                raise ValueError(f"descriptions_zh 写了“{name}”，但本课没有这个参数集（参数集：{'、'.join(self.set_names())}）")
             if not text.strip():
-                raise ValueError(f"descriptions_zh › {name} is blank")
+                raise ValueError(f"descriptions_zh › {name} 是空的")
             if not re.search(r"[\u4e00-\u9fff]", text):
-                raise ValueError(f"descriptions_zh › {name} must be written in Chinese, got {text!r}")
+                raise ValueError(f"descriptions_zh › {name} 应当用中文写（现为“{text}”）")
         self.descriptions_zh = {k: v.strip() for k, v in self.descriptions_zh.items()}
         return self
 
@@ -300,6 +299,16 @@ class Syllabus(BaseModel):
 # --------------------------------------------------------------------------- loading
 
 
+def set_label_zh(set_name: str) -> str:
+    """How a page names a parameter set: 默认版本 (the ``default`` set) or 变体版本 (any other).
+
+    The set's code name (``brief``) is shown only where a user has to type it
+    (``govlib student … --set brief``); pages name the set this way, followed
+    by its ``descriptions_zh`` sentence.
+    """
+    return "默认版本" if set_name == "default" else "变体版本"
+
+
 def _line_map(text: str) -> tuple[dict[tuple, int], list[tuple[tuple, int]]]:
     """Map key paths to 1-based line numbers; also list duplicate mapping keys."""
     import yaml
@@ -332,7 +341,7 @@ def _line_map(text: str) -> tuple[dict[tuple, int], list[tuple[tuple, int]]]:
 
 
 def _where(loc: tuple, data: Any) -> str:
-    """Human key path: ``lesson 'intro' › params › big``."""
+    """Human key path: ``课程 intro › params › big``."""
     parts: list[str] = []
     rest = list(loc)
     if len(rest) >= 2 and rest[0] == "lessons" and isinstance(rest[1], int):
@@ -342,10 +351,10 @@ def _where(loc: tuple, data: Any) -> str:
             lid = data["lessons"][idx].get("id")
         except (KeyError, IndexError, TypeError, AttributeError):
             pass
-        parts.append(f"lesson '{lid}'" if lid else f"lessons[{idx + 1}]")
+        parts.append(f"课程 {lid}" if lid else f"第 {idx + 1} 课")
         rest = rest[2:]
     parts += [str(x) for x in rest]
-    return " › ".join(parts) if parts else "(top level)"
+    return " › ".join(parts) if parts else "（顶层）"
 
 
 def _line_for(loc: tuple, lines: dict[tuple, int]) -> int | None:
@@ -383,26 +392,26 @@ def load_syllabus(path: str | Path | None = None, *, check_notebooks: bool = Tru
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise DataError(Problem(shown, f"cannot read the syllabus ({exc.strerror})")) from None
+        raise DataError(Problem(shown, f"无法读取课程大纲（{exc.strerror}）")) from None
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise DataError(Problem(shown, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+        raise DataError(Problem(shown, f"不是有效的 YAML（{getattr(exc, 'problem', exc)}）",
                                 row=mark.line + 1 if mark else None)) from None
     if not isinstance(data, dict):
-        raise DataError(Problem(shown, "the syllabus must be a mapping with title_zh, description_zh, lessons"))
+        raise DataError(Problem(shown, "课程大纲的顶层应是含 title_zh、description_zh、lessons 的映射"))
     lines, dups = _line_map(text)
     problems: list[Problem] = []
     for key_path, line in dups:
-        problems.append(Problem(shown, "duplicate key (YAML would silently keep only the last one)",
+        problems.append(Problem(shown, "键重复（YAML 只会悄悄保留最后一个）",
                                 row=line, column=_where(key_path, data)))
     try:
         syl = Syllabus.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])
-            msg = err["msg"].removeprefix("Value error, ")
+            msg = pydantic_zh(err)
             value = err.get("input") if not isinstance(err.get("input"), (dict, list)) else None
             problems.append(Problem(shown, msg, row=_line_for(loc, lines), column=_where(loc, data), value=value))
         raise DataError(problems) from None
@@ -410,24 +419,24 @@ def load_syllabus(path: str | Path | None = None, *, check_notebooks: bool = Tru
     seen: dict[str, int] = {}
     for i, les in enumerate(syl.lessons):
         if les.id in seen:
-            problems.append(Problem(shown, f"duplicate lesson id '{les.id}' (first used by lessons[{seen[les.id] + 1}])",
-                                    row=_line_for(("lessons", i, "id"), lines), column=f"lesson '{les.id}' › id"))
+            problems.append(Problem(shown, f"课程编号 {les.id} 重复（第 {seen[les.id] + 1} 课已经用了它）",
+                                    row=_line_for(("lessons", i, "id"), lines), column=f"课程 {les.id} › id"))
         seen.setdefault(les.id, i)
         if check_notebooks:
             nb = root / les.notebook
             if not nb.is_file():
-                problems.append(Problem(shown, f"unknown notebook: {les.notebook} does not exist",
+                problems.append(Problem(shown, f"找不到笔记本：{les.notebook} 不存在",
                                         row=_line_for(("lessons", i, "notebook"), lines),
-                                        column=f"lesson '{les.id}' › notebook"))
+                                        column=f"课程 {les.id} › notebook"))
             elif nb.suffix not in (".md", ".ipynb"):
-                problems.append(Problem(shown, "a lesson notebook must be a MyST .md (or .ipynb) file",
+                problems.append(Problem(shown, "课程笔记本应是 MyST 的 .md（或 .ipynb）文件",
                                         row=_line_for(("lessons", i, "notebook"), lines),
-                                        column=f"lesson '{les.id}' › notebook", value=les.notebook))
+                                        column=f"课程 {les.id} › notebook", value=les.notebook))
             for j, dep in enumerate(les.depends):
                 if not (root / dep).is_file():
-                    problems.append(Problem(shown, f"depends on {dep}, which does not exist",
+                    problems.append(Problem(shown, f"依赖的文件 {dep} 不存在",
                                             row=_line_for(("lessons", i, "depends", j), lines),
-                                            column=f"lesson '{les.id}' › depends"))
+                                            column=f"课程 {les.id} › depends"))
     if problems:
         raise DataError(problems)
     syl._path = p.resolve()

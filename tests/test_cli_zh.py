@@ -89,3 +89,20 @@ def test_canary_typer_names_used_by_cli_zh():
         for meth in ("format_usage", "collect_usage_pieces", "get_help_option", "get_params", "main"):
             assert callable(getattr(cls, meth, None)), (cls, meth)
     assert callable(getattr(TyperGroup, "resolve_command", None))
+
+
+def test_data_check_names_file_row_and_column_in_chinese(good_data):
+    """A broken register: every problem says file, 第 N 行, 字段 and the rule in Chinese (no English frame)."""
+    p = good_data / "figures.csv"
+    text = p.read_text(encoding="utf-8").replace(",乡镇干部,,60,,,0,%,over,", ",乡镇干部,,160,,,0,%,over,")
+    text = text.replace("583平方公里,行政区域面积,蒲江县,,583,,,0,平方公里", "583平方公里,行政区域面积,蒲江县,,583,,,0,亩")
+    p.write_text(text, encoding="utf-8")
+    res = runner.invoke(app, ["data", "check", "--data", str(good_data), "--no-frameworks"],
+                        env={"COLUMNS": "200"})
+    assert res.exit_code == 1
+    out = res.output
+    assert "检查未通过" in out and "数据中有 2 处问题：" in out
+    assert re.search(r"figures\.csv，第 5 行，字段 value：百分数应在 0–100 之间（现为 160）", out), out
+    assert re.search(r"figures\.csv，第 \d+ 行，字段 unit：单位不在单位表 units\.csv 里（现为 “亩”）", out), out
+    english = re.findall(r"\b(?:line|column|got|must|unknown|problem)\b", out)
+    assert not english, out

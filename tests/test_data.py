@@ -13,18 +13,18 @@ from conftest import DATA
 
 # broken fixture -> (line, column, words the message must contain)
 BROKEN = {
-    "unknown_source": (8, "source", "unknown source id"),
-    "bad_percentage": (5, "value", "percentage outside 0–100"),
-    "low_above_high": (6, "low", "low is greater than high"),
-    "unknown_unit": (8, "unit", "unknown unit"),
-    "unknown_qualifier": (5, "qualifier", "unknown qualifier"),
-    "empty_locator": (2, "locator", "must not be empty"),
-    "derived_missing_row": (4, "derived_from", "missing row: qz-a-ten"),
-    "derived_wrong_value": (4, "value", "expression gives 46.2"),
-    "not_a_number": (3, "value", "must be a number"),
-    "range_without_high": (6, "high", "a range needs low and high"),
-    "duplicate_id": (9, "id", "duplicate"),
-    "missing_column": (1, "note", "missing column"),
+    "unknown_source": (8, "source", "来源编号不在来源表 sources.csv 里"),
+    "bad_percentage": (5, "value", "百分数应在 0–100 之间（现为 160）"),
+    "low_above_high": (6, "low", "下限 low 大于上限 high"),
+    "unknown_unit": (8, "unit", "单位不在单位表 units.csv 里"),
+    "unknown_qualifier": (5, "qualifier", "不认识的限定词"),
+    "empty_locator": (2, "locator", "不能为空"),
+    "derived_missing_row": (4, "derived_from", "推算式用到的行不存在：qz-a-ten"),
+    "derived_wrong_value": (4, "value", "推算式算得 46.2，与这一行的 value 不符"),
+    "not_a_number": (3, "value", "应为数字"),
+    "range_without_high": (6, "high", "范围（range）要填下限 low 和上限 high"),
+    "duplicate_id": (9, "id", "重复"),
+    "missing_column": (1, "note", "表头缺少这一列"),
 }
 
 
@@ -42,9 +42,9 @@ def test_each_broken_rule_is_named(good_data, name):
         Register(good_data)
     msg = str(info.value)
     assert "figures.csv" in msg
-    assert f"line {line}" in msg
-    assert f"column '{column}'" in msg
+    assert f"figures.csv，第 {line} 行，字段 {column}：" in msg
     assert words in msg
+    assert not any(w in msg for w in ("line", "column", "got", "must")), msg
 
 
 def test_all_broken_rules_reported_together(good_data):
@@ -61,7 +61,7 @@ def test_all_broken_rules_reported_together(good_data):
 def test_figures_of_a_source_missing_from_sources_file_are_named(good_data):
     p = good_data / "sources.csv"
     p.write_text(p.read_text(encoding="utf-8").replace("chengdu,cd,成都示例", "beijing,bj,北京示例"), encoding="utf-8")
-    with pytest.raises(DataError, match=r"figures.csv, line \d+, column 'source': unknown source id"):
+    with pytest.raises(DataError, match=r"figures.csv，第 \d+ 行，字段 source：来源编号不在来源表"):
         Register(good_data)
 
 
@@ -83,7 +83,7 @@ def test_figure_id_must_carry_its_sources_prefix(good_data):
     i, row = next((i, line) for i, line in enumerate(lines) if line.startswith("cd-"))
     lines[i] = row.replace("cd-", "qz-moved-", 1)
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match=rf"figures.csv, line {i + 1}, column 'id': id must start with 'cd-'"):
+    with pytest.raises(DataError, match=rf"figures.csv，第 {i + 1} 行，字段 id：编号应以“cd-”开头"):
         Register(good_data)
 
 
@@ -103,7 +103,7 @@ def test_text_uses_published_wording_and_marks_derived(good_data):
 
 def test_ranges_and_dates_have_no_single_value(good_data):
     reg = Register(good_data)
-    with pytest.raises(ValueError, match="no single value"):
+    with pytest.raises(ValueError, match="qz-grid-size（range）没有单一的数值"):
         reg.value("qz-grid-size")
     with pytest.raises(ValueError):
         reg.value("cd-regulation")
@@ -111,7 +111,7 @@ def test_ranges_and_dates_have_no_single_value(good_data):
 
 def test_unknown_id_suggests_close_ones(good_data):
     reg = Register(good_data)
-    with pytest.raises(KeyError, match="qz-a-over20"):
+    with pytest.raises(KeyError, match="登记表里没有编号为“qz-a-over2”的数字；您是不是要找：qz-a-over20"):
         reg.figure("qz-a-over2")
 
 
@@ -142,18 +142,18 @@ def test_framework_errors_name_file_and_key(tmp_path, good_data):
     with pytest.raises(DataError) as info:
         load_framework(p, register=reg)
     msg = str(info.value)
-    assert "fw.yaml" in msg and "root.children.0.kind" in msg
+    assert "fw.yaml" in msg and "字段 root.children.0.kind：应为其中之一：" in msg and "dimension" in msg
     p.write_text(p.read_text(encoding="utf-8").replace("dimensoin", "dimension"), encoding="utf-8")
     with pytest.raises(DataError) as info:
         load_framework(p, register=reg)
     msg = str(info.value)
-    assert "duplicate node id" in msg and "pj-nope" in msg
+    assert "节点编号重复（root.children.0 也用了它）" in msg and "数字编号不在登记表里（现为 “pj-nope”）" in msg
 
 
 def test_framework_bad_yaml_names_line(tmp_path, good_data):
     p = tmp_path / "bad.yaml"
     p.write_text("id: demo\nroot: [unclosed\n", encoding="utf-8")
-    with pytest.raises(DataError, match="bad.yaml, line"):
+    with pytest.raises(DataError, match="bad.yaml，第 3 行：不是有效的 YAML"):
         load_framework(p, register=Register(good_data))
 
 
@@ -194,7 +194,7 @@ def test_error_line_counts_quoted_multiline_fields(good_data):
     with pytest.raises(DataError) as info:
         Register(good_data)
     assert [(p.row, p.column) for p in info.value.problems] == [(7, "value")]
-    assert "line 7, column 'value'" in str(info.value)
+    assert "第 7 行，字段 value" in str(info.value)
 
 
 def test_error_line_after_a_multiline_field_and_a_blank_line(good_data):
@@ -221,7 +221,7 @@ def test_non_utf8_byte_gives_line_and_column(good_data):
         Register(good_data)
     (p,) = info.value.problems
     assert p.row == 4
-    assert "byte 0xE9 at character 23" in p.rule
+    assert "第 23 个字符处有字节 0xE9" in p.rule and "UTF-8" in p.rule
     assert "position" not in str(info.value)
 
 
@@ -236,7 +236,7 @@ def test_non_utf8_byte_column_counts_characters_not_bytes(good_data):
         Register(good_data)
     (p,) = info.value.problems
     # 21 ASCII characters + 5 Chinese characters, then the bad byte: character 27
-    assert (p.row, "character 27" in p.rule) == (2, True)
+    assert (p.row, "第 27 个字符" in p.rule) == (2, True)
 
 
 def test_too_many_fields_names_the_line(good_data):

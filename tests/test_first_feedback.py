@@ -46,3 +46,33 @@ def test_the_counter_sees_a_late_check(tmp_path):
     jupytext.write(nb, tmp_path / "late.md", fmt="md:myst")
     nb = tmp_path / "late.md"
     assert first_check_cell(nb) == 12
+
+
+@pytest.mark.parametrize(("lid", "nb"), LESSONS, ids=[lid for lid, _ in LESSONS])
+def test_exercises_are_named_in_the_order_the_lesson_shows_them(lid, nb):
+    """A warm-up comes before 练习1: listings put it first and call it 热身练习, never 练习7 (its id keeps 7)."""
+    from govlib.exercises import catalog
+
+    text = nb.read_text(encoding="utf-8")
+    shown = list(dict.fromkeys(re.findall(r'(?:show_exercise|check|show_rubric)\("([a-z0-9-]+)"', text)))
+    exs = catalog(lid)
+    assert [e.id for e in exs] == shown, f"{lid}: the exercise listings do not follow the lesson"
+    labels = [e.label_zh for e in exs if not e.warmup]
+    assert labels == [f"练习{n}" for n in range(1, len(labels) + 1)], f"{lid}: {labels}"
+    for e in exs:
+        assert e.warmup == (e is exs[0] and e.number != 1), f"{lid}: {e.id} warmup={e.warmup}"
+        if e.warmup:
+            assert e.label_zh == "热身练习"
+
+
+def test_a_warm_up_is_called_热身练习_on_the_page_key_and_slides():
+    from govlib.exercises import answer_key
+    from govlib.exercises.show import show_exercise
+    from govlib.publish.answers import key_html
+
+    box = show_exercise("chengdu-7")
+    assert "<strong>热身练习（重算）</strong>" in box.html and "练习7" not in box.html + repr(box)
+    key = answer_key("chengdu")
+    assert key[0].id == "chengdu-7" and key[0].label_zh == "热身练习" and key[1].label_zh == "练习1"
+    page = key_html(key)
+    assert page.index("热身练习") < page.index("练习1") and "练习7" not in page

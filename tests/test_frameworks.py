@@ -184,9 +184,9 @@ def test_pujiang_instrument_has_one_item_per_leaf_and_three_dimensions():
 
 
 def test_instrument_needs_dimensions_and_item_statements():
-    with pytest.raises(DataError, match="no children of kind 'dimension'"):
+    with pytest.raises(DataError, match="根节点下没有 kind 为 dimension 的子节点"):
         Instrument("yihe")
-    with pytest.raises(DataError, match=r"column 'b2': leaf has no item_zh"):
+    with pytest.raises(DataError, match=r"字段 b2：末端节点没有题目陈述 item_zh"):
         Instrument(FW_DATA / "mini_no_items.yaml")
     with pytest.raises(ParameterError, match="scale"):
         Instrument(FW_DATA / "mini.yaml", scale=(5, 1))
@@ -208,13 +208,13 @@ def test_cronbach_alpha_hand_computed():
 
 
 def test_cronbach_alpha_rejects_degenerate_input():
-    with pytest.raises(ValueError, match="at least 2 items"):
+    with pytest.raises(ValueError, match="至少要有 2 道题"):
         cronbach_alpha([[1], [2]])
-    with pytest.raises(ValueError, match="at least 2 respondents"):
+    with pytest.raises(ValueError, match="至少要有 2 名答卷人"):
         cronbach_alpha([[1, 2]])
-    with pytest.raises(ValueError, match="does not vary"):
+    with pytest.raises(ValueError, match="总分都一样"):
         cronbach_alpha([[3, 3], [3, 3]])
-    with pytest.raises(ValueError, match="missing"):
+    with pytest.raises(ValueError, match="有缺答"):
         cronbach_alpha([[1, 2], [float("nan"), 3]])
 
 
@@ -253,12 +253,12 @@ def test_alpha_within_one_community_and_unknown_community(mini, mini_answers):
     # alpha = 2 * (1 - 2.5/4.5) = 2 * 2/4.5 = 8/9
     a = alpha_by_dimension(mini_answers, mini, community="甲社区")
     assert a.loc["乙", "alpha"] == pytest.approx(8 / 9)
-    with pytest.raises(ParameterError, match="unknown community '丙社区'; the data hold 甲社区, 乙社区"):
+    with pytest.raises(ParameterError, match="数据里没有社区“丙社区”；数据里的社区：甲社区、乙社区"):
         alpha_by_dimension(mini_answers, mini, community="丙社区")
 
 
 def test_missing_item_column_is_named(mini):
-    with pytest.raises(DataError, match=r"mini_missing_item.csv, line 1, column 'b2': missing item column"):
+    with pytest.raises(DataError, match=r"mini_missing_item.csv，第 1 行，字段 b2：缺少这道题的列"):
         read_responses(FW_DATA / "mini_missing_item.csv", mini)
 
 
@@ -267,8 +267,8 @@ def test_values_outside_the_scale_name_line_and_column(mini):
         read_responses(FW_DATA / "mini_out_of_scale.csv", mini)
     msgs = [str(p) for p in err.value.problems]
     # line 1 is a comment, line 2 the header: r2 is on line 4, r3 on line 5
-    assert any("line 4, column 'a2': value outside the scale 1–5 (got '6')" in m for m in msgs)
-    assert any("line 5, column 'b1': value outside the scale 1–5 (got '0')" in m for m in msgs)
+    assert any("第 4 行，字段 a2：超出量表的分值范围 1–5（现为 “6”）" in m for m in msgs)
+    assert any("第 5 行，字段 b1：超出量表的分值范围 1–5（现为 “0”）" in m for m in msgs)
     assert len(msgs) == 2
 
 
@@ -276,13 +276,13 @@ def test_text_blank_and_fractional_answers_are_rejected(mini):
     with pytest.raises(DataError) as err:
         read_responses(FW_DATA / "mini_not_numbers.csv", mini)
     msgs = "\n".join(str(p) for p in err.value.problems)
-    assert "line 2, column 'a2': not a number; must be a whole number from 1 to 5 (got '同意')" in msgs
-    assert "line 3, column 'a2': missing answer" in msgs
-    assert "line 3, column 'b2': not a whole number" in msgs
+    assert "第 2 行，字段 a2：不是数字；应为 1 到 5 的整数（现为 “同意”）" in msgs
+    assert "第 3 行，字段 a2：没有作答" in msgs
+    assert "第 3 行，字段 b2：不是整数" in msgs
 
 
 def test_unknown_community_column_is_named(mini):
-    with pytest.raises(DataError, match="unknown community column: no column named 'community'"):
+    with pytest.raises(DataError, match="没有社区列：表里没有名为 community 的列"):
         read_responses(FW_DATA / "mini_unknown_community_col.csv", mini)
     # the right name can be passed
     df = read_responses(FW_DATA / "mini_unknown_community_col.csv", mini, community_col="社区")
@@ -293,20 +293,20 @@ def test_unknown_column_suggests_the_item(mini):
     with pytest.raises(DataError) as err:
         read_responses(FW_DATA / "mini_unknown_column.csv", mini)
     msgs = "\n".join(str(p) for p in err.value.problems)
-    assert "column 'b2': missing item column" in msgs
-    assert "column 'b22': unknown column: not an item of mini; did you mean 'b2'?" in msgs
+    assert "字段 b2：缺少这道题的列" in msgs
+    assert "字段 b22：不认识的列：不是量表 mini 的题目；您是不是要找：b2？" in msgs
 
 
 def test_duplicate_respondent_and_empty_community(mini):
     with pytest.raises(DataError) as err:
         read_responses(FW_DATA / "mini_duplicates.csv", mini)
     msgs = "\n".join(str(p) for p in err.value.problems)
-    assert "line 3, column 'respondent': duplicate respondent id (also on line 2)" in msgs
-    assert "line 3, column 'community': empty cell; every row needs a community name" in msgs
+    assert "第 3 行，字段 respondent：答卷人编号重复（第 2 行也是它）" in msgs
+    assert "第 3 行，字段 community：空格：每一行都要填社区名称" in msgs
 
 
 def test_missing_file(mini, tmp_path):
-    with pytest.raises(DataError, match="file not found"):
+    with pytest.raises(DataError, match="nope.csv：找不到这个文件"):
         read_responses(tmp_path / "nope.csv", mini)
 
 
@@ -315,7 +315,7 @@ def test_one_row_per_community_accepts_averages(mini):
     com = community_scores(df, mini)
     # 甲社区: 甲 = (4.5 + (6 - 1.5)) / 2 = 4.5; 乙 = (3.5 + 4) / 2 = 3.75
     assert com.loc["甲社区"].tolist() == [4.5, 3.75]
-    with pytest.raises(ParameterError, match="one row per respondent"):
+    with pytest.raises(ParameterError, match="要每名答卷人一行"):
         alpha_by_dimension(df, mini)
 
 
@@ -324,7 +324,7 @@ def test_validate_dataframe_reports_csv_lines(mini):
 
     df = pd.DataFrame({"respondent": ["x", "y"], "community": ["甲", "甲"], "a1": [1, 2], "a2": [3, 9],
                        "b1": [1, 1], "b2": [2, 2]})
-    with pytest.raises(DataError, match=r"line 3, column 'a2': value outside the scale"):
+    with pytest.raises(DataError, match=r"第 3 行，字段 a2：超出量表的分值范围"):
         validate_responses(df, mini)
 
 
@@ -333,7 +333,7 @@ def test_radar_and_comparison_charts(mini, mini_answers):
 
     mark(mini_answers, "hypothetical", "测试")
     scores = community_scores(mini_answers, mini, level="dimension")
-    with pytest.raises(ValueError, match="at least 3 axes"):
+    with pytest.raises(ValueError, match="至少要有 3 条轴"):
         draw_radar(scores)
     inst = Instrument("pujiang")
     from govlib.frameworks import load_class_data
@@ -343,7 +343,7 @@ def test_radar_and_comparison_charts(mini, mini_answers):
     texts = [t.get_text() for t in fig.texts]
     assert any("虚构示例" in t for t in texts)  # the synthetic mark reaches the caption
     _render_without_glyph_warnings(fig)
-    with pytest.raises(ParameterError, match="unknown community '示例社区Z'"):
+    with pytest.raises(ParameterError, match="得分表里没有社区“示例社区Z”"):
         draw_radar(community_scores(data, inst), communities=["示例社区Z"])
     fig2 = draw_comparison(data, inst, title="比较")
     assert [t.get_text() for t in fig2.axes[0].get_xticklabels()] == ["主体", "能力", "机制"]
@@ -425,9 +425,9 @@ def test_crosscase_tools_on_a_hand_made_matrix():
     assert case_distance(cc, "pujiang", "厦门") == 1.0
     assert count_at_least(cc, "主体", 2) == 1
     assert count_at_least(cc, "grid", 1) == 2
-    with pytest.raises(ParameterError, match="unknown case '泉州'"):
+    with pytest.raises(ParameterError, match="没有案例“泉州”；可选的案例：蒲江（pujiang）"):
         case_distance(cc, "pujiang", "泉州")
-    with pytest.raises(ParameterError, match="level must be one of 0, 1, 2, 3"):
+    with pytest.raises(ParameterError, match="等级应为其中之一：0、1、2、3"):
         count_at_least(cc, "grid", 4)
 
 
@@ -442,17 +442,17 @@ def _broken_crosscase(tmp_path, edit):
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda r: r["coding"]["xiamen"].pop("grid"), "column 'coding.xiamen.grid': missing cell"),
-    (lambda r: r["coding"]["xiamen"]["grid"].update(level=5), "column 'coding.xiamen.grid.level': level must be"),
+    (lambda r: r["coding"]["xiamen"].pop("grid"), "字段 coding.xiamen.grid：缺少这一格"),
+    (lambda r: r["coding"]["xiamen"]["grid"].update(level=5), "字段 coding.xiamen.grid.level：等级应为其中之一"),
     (lambda r: r["coding"]["xiamen"].update(wangge={"level": 1, "note_zh": "x", "locator": "y"}),
-     "column 'coding.xiamen.wangge': unknown dimension"),
+     "字段 coding.xiamen.wangge：不认识的维度"),
     (lambda r: r["coding"]["pujiang"]["subject"].update(locator="  "),
-     "column 'coding.pujiang.subject.locator'"),
-    (lambda r: r["coding"]["pujiang"]["subject"].pop("locator"), "column 'coding.pujiang.subject.locator'"),
-    (lambda r: r["cases"][1].update(id="shanghai"), "column 'cases.1.id': unknown source id (not in sources.csv) (got 'shanghai')"),
-    (lambda r: r["cases"][1].update(framework="nope"), "column 'cases.1.framework': no framework file"),
-    (lambda r: r["levels"].pop(1), "levels must be numbered 0, 1, 2"),
-    (lambda r: r.pop("coding"), "column 'coding'"),
+     "字段 coding.pujiang.subject.locator：不能为空"),
+    (lambda r: r["coding"]["pujiang"]["subject"].pop("locator"), "字段 coding.pujiang.subject.locator：缺少这一项"),
+    (lambda r: r["cases"][1].update(id="shanghai"), "字段 cases.1.id：来源编号不在来源表 sources.csv 里（现为 “shanghai”）"),
+    (lambda r: r["cases"][1].update(framework="nope"), "字段 cases.1.framework：没有框架文件"),
+    (lambda r: r["levels"].pop(1), "levels 应从 0 起连续编号"),
+    (lambda r: r.pop("coding"), "字段 coding：缺少这一项"),
 ])
 def test_crosscase_errors_name_the_key(tmp_path, edit, message):
     p = _broken_crosscase(tmp_path, edit)
@@ -465,7 +465,7 @@ def test_crosscase_errors_name_the_key(tmp_path, edit, message):
 def test_crosscase_yaml_syntax_error_names_the_line(tmp_path):
     p = tmp_path / "bad.yaml"
     p.write_text("title_zh: x\nlevels: [0, 1\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"bad.yaml, line \d+: not valid YAML"):
+    with pytest.raises(DataError, match=r"bad.yaml，第 \d+ 行：不是有效的 YAML"):
         load_crosscase(p)
 
 

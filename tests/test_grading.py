@@ -423,9 +423,9 @@ def test_grade_folder_rejects_bad_arguments(demo, tmp_path):
 
     sub = tmp_path / "sub"
     sub.mkdir()
-    with pytest.raises(ParameterError, match="不存在.*does not exist"):
+    with pytest.raises(ParameterError, match=r"作业文件夹 .*nope 不存在或不是文件夹"):
         grade_folder(tmp_path / "nope", "demo")
-    with pytest.raises(ParameterError, match="'no-such-lesson' has no exercises.*demo"):
+    with pytest.raises(ParameterError, match="--lesson no-such-lesson 没有练习；有练习的课程：.*demo"):
         grade_folder(sub, "no-such-lesson")
     for bad in (0, -1, float("inf"), float("nan"), 1e9):
         with pytest.raises(ParameterError, match="--timeout 必须是"):
@@ -433,7 +433,7 @@ def test_grade_folder_rejects_bad_arguments(demo, tmp_path):
     with pytest.raises(ParameterError, match="--jobs"):
         grade_folder(sub, "demo", jobs=-1)
     (tmp_path / "f").write_text("")
-    with pytest.raises(ParameterError, match="not a folder"):
+    with pytest.raises(ParameterError, match=r"--out .*f 已存在且不是文件夹"):
         grade_folder(sub, "demo", out=tmp_path / "f")
     for inside in (sub, sub / "grades", sub / "a" / "b"):
         with pytest.raises(ParameterError, match="不能是作业文件夹本身或在其中"):
@@ -505,7 +505,7 @@ def test_cli_grade(demo, tmp_path):
     with open(out / "files.csv", encoding="utf-8-sig") as fh:
         assert sorted(r["file"] for r in csv.DictReader(fh)) == ["Zoe.txt", "drafts", "grace.ipynb", "zoe.ipynb"]
     res = CliRunner().invoke(app, [str(sub), "--lesson", "nope"])
-    assert res.exit_code == 2 and "has no exercises" in res.output
+    assert res.exit_code == 2 and "--lesson nope 没有练习" in res.output
     for bad in ("inf", "-1", "0", "nan", "1e9"):
         res = CliRunner().invoke(app, [str(sub), "--lesson", "demo", "--timeout", bad])
         assert res.exit_code == 2 and "有限秒数" in res.output, (bad, res.output)

@@ -331,21 +331,21 @@ def test_every_grid_respects_the_rule(rng):
 # ----------------------------------------------------------------------------
 
 def test_empty_table_is_refused():
-    with pytest.raises(DataError, match="empty"):
+    with pytest.raises(DataError, match="单位表：是空的"):
         grid.size_grids(_units([]), RULE)
 
 
 def test_negative_households_name_the_row_and_column():
-    with pytest.raises(DataError, match="must not be negative") as exc:
+    with pytest.raises(DataError, match="不能是负数") as exc:
         grid.size_grids(_units([100, -5, 300]), RULE)
     msg = str(exc.value)
-    assert "row 2 (u2)" in msg and "column 'households'" in msg and "-5" in msg
+    assert msg == "单位表，字段 households：第 2 行（u2）：不能是负数（现为 -5）"
 
 
 @pytest.mark.parametrize("values, match", [
-    ([100, "many"], "must be a number"),
-    ([100, float("nan")], "must be a number"),
-    ([100, 2.5], "whole number"),
+    ([100, "many"], "第 2 行（u2）：应为数字"),
+    ([100, float("nan")], "第 2 行（u2）：应为数字"),
+    ([100, 2.5], "第 2 行（u2）：应为整数"),
 ])
 def test_bad_values_are_refused(values, match):
     with pytest.raises(DataError, match=match):
@@ -353,9 +353,9 @@ def test_bad_values_are_refused(values, match):
 
 
 def test_missing_column_and_wrong_type():
-    with pytest.raises(DataError, match="households.*missing column"):
+    with pytest.raises(DataError, match="字段 households：缺少这一列"):
         grid.size_grids(pd.DataFrame({"name": ["a"], "hh": [300]}), RULE)
-    with pytest.raises(DataError, match="DataFrame"):
+    with pytest.raises(DataError, match="应是一张表（pandas DataFrame）"):
         grid.size_grids([300, 400], RULE)
     with pytest.raises(ParameterError, match="method"):
         grid.size_grids(_units([300]), RULE, method="random")

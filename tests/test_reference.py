@@ -43,7 +43,7 @@ def test_glossary_rejects_unknown_lesson_and_source(tmp_path):
     with pytest.raises(DataError) as err:
         load_glossary(p)
     msg = str(err.value)
-    assert "terms.0.lessons" in msg and "terms.1.source" in msg and "duplicate term" in msg
+    assert "terms.0.lessons" in msg and "terms.1.source" in msg and "术语重复" in msg and "课程编号不在课程大纲" in msg and "来源编号不在来源表" in msg
 
 
 def test_references_page_has_the_five_articles_and_names_what_is_missing():

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from govlib.exercises.model import KIND_ZH, Exercise, _fmt_number
+from govlib.exercises.model import KIND_ZH, Exercise, Labelled, _fmt_number
 from govlib.exercises.registry import catalog, get
 
 def format_expected(exercise: Exercise | str, **params) -> str:
@@ -50,7 +50,7 @@ def format_expected(exercise: Exercise | str, **params) -> str:
 
 
 @dataclass(frozen=True)
-class KeyEntry:
+class KeyEntry(Labelled):
     """One line of a lesson's answer key (see :func:`answer_key`)."""
 
     id: str
@@ -67,6 +67,8 @@ class KeyEntry:
     #: each quantity the question asks for, and the worked steps (:mod:`govlib.exercises.worked`)
     quantities_zh: tuple[str, ...] = ()
     steps_zh: tuple[str, ...] = ()
+    #: a warm-up (shown as 热身练习, see :class:`govlib.exercises.model.Labelled`)
+    warmup: bool = False
 
 
 def answer_key(lesson: str, params: dict[str, Any] | None = None) -> list[KeyEntry]:
@@ -99,7 +101,7 @@ def answer_key(lesson: str, params: dict[str, Any] | None = None) -> list[KeyEnt
                             format_expected(ex, **mine), tuple(ex.rubric_zh),
                             also_zh=alternatives_zh(ex, **mine) if ex.graded else (),
                             note_zh=key_note(ex, **mine) if ex.key_note_zh else "",
-                            quantities_zh=w.quantities_zh, steps_zh=w.steps_zh))
+                            quantities_zh=w.quantities_zh, steps_zh=w.steps_zh, warmup=ex.warmup))
     return out
 
 

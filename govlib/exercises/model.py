@@ -19,8 +19,27 @@ KIND_ZH = {"recompute": "重算", "interpret": "解读", "apply": "应用模型"
            "discuss": "讨论"}
 
 
+#: how a page names a warm-up exercise (it comes before 练习1 in its lesson; its id keeps a higher number)
+WARMUP_ZH = "热身练习"
+
+
+class Labelled:
+    """Mixin for anything with an exercise's ``number`` and ``warmup``: the name a page shows.
+
+    A warm-up was added to a lesson after its exercises were numbered, so its
+    id (``chengdu-7``) says 7 although the lesson shows it first; pages, slides,
+    keys and reports call it 「热身练习」 instead of 练习7.  Ids, slide plans and
+    grading keep the id.
+    """
+
+    @property
+    def label_zh(self) -> str:
+        """``练习3``, or ``热身练习`` for a warm-up."""
+        return WARMUP_ZH if self.warmup else f"练习{self.number}"
+
+
 @dataclass(frozen=True)
-class Exercise:
+class Exercise(Labelled):
     """One exercise.
 
     Parameters
@@ -100,6 +119,9 @@ class Exercise:
         :mod:`govlib.grading.points`.
     part_credit : float
         Share of *points* (0 to 1) a rounding near-miss earns (default 0).
+    warmup : bool
+        A warm-up placed before exercise 1 in the lesson: pages call it
+        热身练习, and listings put it first (its id keeps its number).
     """
 
     id: str
@@ -129,6 +151,7 @@ class Exercise:
     key_note_zh: str = ""
     points: float = 1.0
     part_credit: float = 0.0
+    warmup: bool = False
 
     @property
     def number(self) -> int:

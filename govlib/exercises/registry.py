@@ -96,7 +96,7 @@ def exercise(id: str, *, lesson: str, variable: str, kind: Kind, answer: AnswerT
              unit: str = "", rtol: float = 0.0, synonyms=(), accept=None, decimals: int | None = None,
              decimals_shown: int | None = None, neighbours: int = 0, format_zh: str = "",
              show_choices: bool = False, uses=(), needs_notebook: bool = False, prompt_values=None,
-             key_note_zh: str = "", points: float = 1.0, part_credit: float = 0.0):
+             key_note_zh: str = "", points: float = 1.0, part_credit: float = 0.0, warmup: bool = False):
     """Decorator registering a function that computes an exercise's expected answer.
 
     The function receives the exercise's ``params`` as keyword arguments and
@@ -120,7 +120,7 @@ def exercise(id: str, *, lesson: str, variable: str, kind: Kind, answer: AnswerT
                           decimals_shown=decimals_shown, neighbours=neighbours, format_zh=format_zh,
                           show_choices=show_choices, uses=tuple(uses), needs_notebook=needs_notebook,
                           prompt_values=tuple((k, tuple(v.items())) for k, v in (prompt_values or {}).items()),
-                          key_note_zh=key_note_zh, points=points, part_credit=part_credit))
+                          key_note_zh=key_note_zh, points=points, part_credit=part_credit, warmup=warmup))
         return fn
 
     return deco
@@ -205,8 +205,8 @@ def get(ex_id: str) -> Exercise:
 
 
 def catalog(lesson: str | None = None) -> list[Exercise]:
-    """All exercises (of one lesson), sorted by lesson and number."""
+    """All exercises (of one lesson), sorted by lesson, then as the lesson shows them: warm-up first, then by number."""
     _load_bank(lesson)
     return sorted((e for e in _REGISTRY.values() if lesson is None or e.lesson == lesson),
-                  key=lambda e: (e.lesson, e.number))
+                  key=lambda e: (e.lesson, not e.warmup, e.number))
 

@@ -44,7 +44,7 @@ def _ex(exercise: Exercise | str) -> Exercise:
 
 
 def show_exercise(exercise: Exercise | str, **params: Any):
-    """The numbered prompt as the student reads it: ``练习n（kind）``, the question, how to answer.
+    """The numbered prompt as the student reads it: ``练习n（kind）`` (a warm-up: ``热身练习（kind）``), the question, how to answer.
 
     Parameters
     ----------
@@ -61,7 +61,7 @@ def show_exercise(exercise: Exercise | str, **params: Any):
     """
     ex = _ex(exercise)
     mine = {k: v for k, v in params.items() if k in ex.params}
-    head = f"练习{ex.number}（{KIND_ZH.get(ex.kind, ex.kind)}）"
+    head = f"{ex.label_zh}（{KIND_ZH.get(ex.kind, ex.kind)}）"
     prompt = ex.prompt(**mine)
     parts = [f'<p><strong>{_esc(head)}</strong>　{text_html(prompt)}</p>']
     plain = [f"{head}　{prompt}"]
@@ -88,7 +88,7 @@ def show_rubric(exercise: Exercise | str):
     if not ex.rubric_zh:
         raise ValueError(f"exercise {ex.id} has no rubric")
     n = len(ex.rubric_zh)
-    head = f"练习{ex.number}评分要点（每点1分，共{n}分）"
+    head = f"{ex.label_zh}评分要点（每点1分，共{n}分）"
     items = "".join(f"<li>{text_html(p)}</li>" for p in ex.rubric_zh)
     plain = "\n".join([head] + [f"{i}. {p}" for i, p in enumerate(ex.rubric_zh, 1)])
     return _HTML(f'<div class="gv-rubric" data-exercise="{_esc(ex.id)}"><p><strong>{_esc(head)}</strong></p>'
@@ -128,11 +128,11 @@ def solution(exercise: Exercise | str, answer: Any = None, **params: Any):
         # the check as it runs on the worked answer (the instructor edition shows this, not 尚未作答)
         res = grade_answer(ex.id, answer, **params)
         mark = "【正确】" if res.correct else "【再想想】"
-        line = f"{mark} 练习{ex.number}：本格算得 {_answer_text(ex, answer)}"
+        line = f"{mark} {ex.label_zh}：本格算得 {_answer_text(ex, answer)}"
         parts.append(f'<p class="gv-answer-run"><strong>{_esc(mark)}</strong> {_esc(line[len(mark) + 1:])}</p>')
         plain.append(line)
-    parts.append(f'<p><strong>参考答案（练习{ex.number}）</strong>：<span class="gv-answer-value">{_esc(value)}</span></p>')
-    plain.append(f"参考答案（练习{ex.number}）：{value}")
+    parts.append(f'<p><strong>参考答案（{ex.label_zh}）</strong>：<span class="gv-answer-value">{_esc(value)}</span></p>')
+    plain.append(f"参考答案（{ex.label_zh}）：{value}")
     w = worked_answer(ex, **params)
     if w.quantities_zh:
         parts.append("<ul class=\"gv-answer-quantities\">" + "".join(f"<li>{_esc(q)}</li>" for q in w.quantities_zh)

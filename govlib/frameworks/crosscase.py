@@ -49,7 +49,7 @@ CROSSCASE_YAML = paths.DATA / "crosscase.yaml"
 
 def _not_blank(v: str) -> str:
     if not v.strip():
-        raise ValueError("must not be blank")
+        raise ValueError("不能为空")
     return v
 
 
@@ -128,7 +128,7 @@ class CrossCase(BaseModel):
         for c in self.cases:
             if case in (c.id, c.label_zh):
                 return c.id
-        raise ParameterError(f"unknown case {case!r}; expected one of "
+        raise ParameterError(f"没有案例“{case}”；可选的案例："
                              + "、".join(f"{c.label_zh}（{c.id}）" for c in self.cases))
 
     def dimension_id(self, dimension: str) -> str:
@@ -136,7 +136,7 @@ class CrossCase(BaseModel):
         for d in self.dimensions:
             if dimension in (d.id, d.label_zh):
                 return d.id
-        raise ParameterError(f"unknown dimension {dimension!r}; expected one of "
+        raise ParameterError(f"没有维度“{dimension}”；可选的维度："
                              + "、".join(f"{d.label_zh}（{d.id}）" for d in self.dimensions))
 
     def get_case(self, case: str) -> Case:
@@ -181,58 +181,58 @@ def load_crosscase(path: str | Path = CROSSCASE_YAML) -> CrossCase:
 
     p = Path(path)
     shown = display_path(p)
-    cc = load_model(p, CrossCase, expect="a mapping with title_zh, levels, dimensions, cases and coding")
+    cc = load_model(p, CrossCase, expect="一个映射，含 title_zh、levels、dimensions、cases 和 coding")
     problems: list[Problem] = []
     if sorted(cc.levels) != list(range(len(cc.levels))):
-        problems.append(Problem(shown, "levels must be numbered 0, 1, 2 … without gaps", column="levels",
+        problems.append(Problem(shown, "levels 应从 0 起连续编号：0、1、2……", column="levels",
                                 value=sorted(cc.levels)))
     for what, items in (("dimensions", cc.dimensions), ("cases", cc.cases)):
         seen: set[str] = set()
         for i, x in enumerate(items):
             if x.id in seen:
-                problems.append(Problem(shown, "duplicate id", column=f"{what}.{i}.id", value=x.id))
+                problems.append(Problem(shown, "编号重复", column=f"{what}.{i}.id", value=x.id))
             seen.add(x.id)
     for i, c in enumerate(cc.cases):
         if c.framework is not None and not (paths.FRAMEWORKS / f"{c.framework}.yaml").is_file():
-            problems.append(Problem(shown, f"no framework file data/frameworks/{c.framework}.yaml",
+            problems.append(Problem(shown, f"没有框架文件 data/frameworks/{c.framework}.yaml",
                                     column=f"cases.{i}.framework", value=c.framework))
     from govlib.data import load_sources
 
     known = set(load_sources(paths.SOURCES_CSV)["id"])
     for i, c in enumerate(cc.cases):
         if c.id not in known:
-            problems.append(Problem(shown, "unknown source id (not in sources.csv)", column=f"cases.{i}.id",
+            problems.append(Problem(shown, "来源编号不在来源表 sources.csv 里", column=f"cases.{i}.id",
                                     value=c.id))
     case_ids = [c.id for c in cc.cases]
     dim_ids = [d.id for d in cc.dimensions]
     for cid in cc.coding:
         if cid not in case_ids:
-            problems.append(Problem(shown, "coded case is not listed under cases", column=f"coding.{cid}"))
+            problems.append(Problem(shown, "编码了的案例没有列在 cases 下", column=f"coding.{cid}"))
     for cid in case_ids:
         cells = cc.coding.get(cid)
         if cells is None:
-            problems.append(Problem(shown, "case has no coding", column=f"coding.{cid}"))
+            problems.append(Problem(shown, "这个案例没有编码", column=f"coding.{cid}"))
             continue
         for did in dim_ids:
             if did not in cells:
-                problems.append(Problem(shown, "missing cell: every case needs every dimension",
+                problems.append(Problem(shown, "缺少这一格：每个案例的每个维度都要编码",
                                         column=f"coding.{cid}.{did}"))
         for did, cell in cells.items():
             if did not in dim_ids:
-                problems.append(Problem(shown, "unknown dimension (not listed under dimensions)",
+                problems.append(Problem(shown, "不认识的维度（没有列在 dimensions 下）",
                                         column=f"coding.{cid}.{did}"))
             if cell.level not in cc.levels:
-                problems.append(Problem(shown, f"level must be one of {', '.join(map(str, sorted(cc.levels)))}",
+                problems.append(Problem(shown, f"等级应为其中之一：{'、'.join(map(str, sorted(cc.levels)))}",
                                         column=f"coding.{cid}.{did}.level", value=cell.level))
             sr = cell.second_reading
             if sr is not None and sr.level not in cc.levels:
-                problems.append(Problem(shown, f"level must be one of {', '.join(map(str, sorted(cc.levels)))}",
+                problems.append(Problem(shown, f"等级应为其中之一：{'、'.join(map(str, sorted(cc.levels)))}",
                                         column=f"coding.{cid}.{did}.second_reading.level", value=sr.level))
             elif sr is not None and sr.level == cell.level:
-                problems.append(Problem(shown, "a second reading must differ from the level (or be removed)",
+                problems.append(Problem(shown, "第二种读法的等级应与 level 不同（相同就删去）",
                                         column=f"coding.{cid}.{did}.second_reading.level", value=sr.level))
     if cc.level_rules and sorted(cc.level_rules) != sorted(cc.levels):
-        problems.append(Problem(shown, "level_rules must define every level of levels, and only those",
+        problems.append(Problem(shown, "level_rules 应恰好说明 levels 的每一个等级，不多不少",
                                 column="level_rules", value=sorted(cc.level_rules)))
     if problems:
         raise DataError(problems)
@@ -388,7 +388,7 @@ def count_at_least(cc: CrossCase | str | Path | None = None, dimension: str = "s
     """How many cases reach at least *level* on *dimension*."""
     cc = _cc(cc)
     if level not in cc.levels:
-        raise ParameterError(f"level must be one of {', '.join(map(str, sorted(cc.levels)))}, got {level!r}")
+        raise ParameterError(f"等级应为其中之一：{'、'.join(map(str, sorted(cc.levels)))}（现为 {level!r}）")
     did = cc.dimension_id(dimension)
     return sum(1 for c in cc.cases if cc.coding[c.id][did].level >= level)
 

@@ -94,14 +94,13 @@ class Instrument:
     def __init__(self, fw_or_name="pujiang", *, scale: tuple[int, int] = (1, 5)):
         lo, hi = scale
         if not (isinstance(lo, int) and isinstance(hi, int) and lo < hi):
-            raise ParameterError(f"scale must be two whole numbers (low, high) with low < high, got {scale!r}")
+            raise ParameterError(f"scale 应是两个整数（最低分, 最高分），且最低分小于最高分（现为 {scale!r}）")
         self.framework = as_framework(fw_or_name)
         self.scale = (lo, hi)
         shown = f"data/frameworks/{self.framework.source}.yaml ({self.framework.id})"
         dims = [c for c in self.framework.root.children if c.kind == "dimension"]
         if not dims:
-            raise DataError(Problem(shown, "the root has no children of kind 'dimension'; "
-                                    "an instrument needs dimensions to score"))
+            raise DataError(Problem(shown, "根节点下没有 kind 为 dimension 的子节点；量表要有维度才能计分"))
         self.dimensions: dict[str, str] = {d.id: d.label_zh.split("：")[0] for d in dims}
         items: list[Item] = []
         problems: list[Problem] = []
@@ -109,7 +108,7 @@ class Instrument:
         def walk(node, dim):
             if not node.children:
                 if not node.item_zh:
-                    problems.append(Problem(shown, "leaf has no item_zh statement", column=node.id))
+                    problems.append(Problem(shown, "末端节点没有题目陈述 item_zh", column=node.id))
                     return
                 short = self.dimensions[dim.id]
                 items.append(Item(node.id, dim.id, short, f"{short}·{KIND_SHORT.get(node.kind, KIND_ZH[node.kind])}",
@@ -141,7 +140,7 @@ class Instrument:
         try:
             return self._by_id[item_id]
         except KeyError:
-            raise KeyError(f"no item {item_id!r} in the instrument") from None
+            raise KeyError(f"量表里没有题目“{item_id}”") from None
 
     def items_of(self, dimension: str) -> list[str]:
         """Item ids of a dimension, given by id (``"subject"``) or short name (``"主体"``)."""
@@ -156,7 +155,7 @@ class Instrument:
             if v == dimension:
                 return k
         known = "、".join(f"{v}（{k}）" for k, v in self.dimensions.items())
-        raise ParameterError(f"unknown dimension {dimension!r}; expected one of {known}")
+        raise ParameterError(f"没有维度“{dimension}”；可选的维度：{known}")
 
     def axes(self, level: str = "dimension") -> list[str]:
         """Score labels at a level: ``"dimension"`` (主体…) or ``"group"`` (主体·困局…)."""
@@ -168,7 +167,7 @@ class Instrument:
                 if it.group_zh not in out:
                     out.append(it.group_zh)
             return out
-        raise ParameterError(f"level must be 'dimension' or 'group', not {level!r}")
+        raise ParameterError(f"level 应为 'dimension'（维度）或 'group'（分组）（现为 {level!r}）")
 
     def item_table(self):
         """The questionnaire as a table: 编号, 维度, 类型, 题目, 反向计分, 出处."""
@@ -227,27 +226,27 @@ def read_responses(path, instrument: Instrument, *, community_col: str = COMMUNI
     p = Path(path)
     shown = display_path(p)
     if not p.is_file():
-        raise DataError(Problem(shown, "file not found"))
+        raise DataError(Problem(shown, "找不到这个文件"))
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(Problem(shown, f"not a UTF-8 text file: {exc}")) from None
+        raise DataError(Problem(shown, f"不是 UTF-8 编码的文本文件（第 {exc.start + 1} 个字节无法读取），请另存为 UTF-8 编码")) from None
     lines = text.splitlines(keepends=True)
     skip = 0
     while skip < len(lines) and (lines[skip].lstrip().startswith("#") or not lines[skip].strip()):
         skip += 1
     body = "".join(lines[skip:])
     if not body.strip():
-        raise DataError(Problem(shown, "file has no header line and no data"))
+        raise DataError(Problem(shown, "文件里没有表头，也没有数据"))
     try:
         df = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
     except pd.errors.ParserError as exc:
-        raise DataError(Problem(shown, f"not a readable CSV file: {exc}")) from None
+        raise DataError(Problem(shown, f"无法按 CSV 读取（多半是某行的格数不对或引号没有配对）：{exc}")) from None
     return validate_responses(df, instrument, source=shown, header_line=skip + 1,
                               community_col=community_col, respondent_col=respondent_col, extra=extra)
 
 
-def validate_responses(df, instrument: Instrument, *, source: str = "responses (DataFrame)",
+def validate_responses(df, instrument: Instrument, *, source: str = "答卷表（DataFrame）",
                        header_line: int = 1, community_col: str = COMMUNITY,
                        respondent_col: str = RESPONDENT, extra: str = "error"):
     """Check a response table and return it with numeric item columns.
@@ -288,7 +287,7 @@ def validate_responses(df, instrument: Instrument, *, source: str = "responses (
     import pandas as pd
 
     if extra not in ("error", "ignore"):
-        raise ParameterError(f"extra must be 'error' or 'ignore', not {extra!r}")
+        raise ParameterError(f"extra 应为 'error' 或 'ignore'（现为 {extra!r}）")
     problems: list[Problem] = []
     cols = [str(c).strip() for c in df.columns]
     df = df.copy()
@@ -298,14 +297,14 @@ def validate_responses(df, instrument: Instrument, *, source: str = "responses (
         import difflib
 
         near = difflib.get_close_matches(community_col, cols, n=1)
-        hint = f"; did you mean {near[0]!r}?" if near else f"; columns are {', '.join(cols[:6])}…"
-        problems.append(Problem(source, f"unknown community column: no column named {community_col!r}{hint}",
+        hint = f"；您是不是要找：{near[0]}？" if near else f"；表里的列：{'、'.join(cols[:6])}…"
+        problems.append(Problem(source, f"没有社区列：表里没有名为 {community_col} 的列{hint}",
                                 row=header_line, column=community_col))
     per_respondent = respondent_col in cols
     items = instrument.item_ids
     for it in items:
         if it not in cols:
-            problems.append(Problem(source, "missing item column", row=header_line, column=it))
+            problems.append(Problem(source, "缺少这道题的列", row=header_line, column=it))
     known = set(items) | {community_col, respondent_col}
     unknown = [c for c in cols if c not in known]
     if extra == "error":
@@ -313,12 +312,12 @@ def validate_responses(df, instrument: Instrument, *, source: str = "responses (
 
         for c in unknown:
             near = difflib.get_close_matches(c, items, n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            problems.append(Problem(source, f"unknown column: not an item of {instrument.framework.id}{hint}",
+            hint = f"；您是不是要找：{near[0]}？" if near else ""
+            problems.append(Problem(source, f"不认识的列：不是量表 {instrument.framework.id} 的题目{hint}",
                                     row=header_line, column=c))
     dup = [c for c in set(cols) if cols.count(c) > 1]
     for c in dup:
-        problems.append(Problem(source, "column appears more than once", row=header_line, column=c))
+        problems.append(Problem(source, "这一列出现了不止一次", row=header_line, column=c))
     if problems:
         raise DataError(problems)
 
@@ -328,19 +327,19 @@ def validate_responses(df, instrument: Instrument, *, source: str = "responses (
     for c in id_cols:
         vals = df[c].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v).strip())
         for i in df.index[vals == ""]:
-            problems.append(Problem(source, "empty cell; every row needs a " +
-                                    ("respondent id" if c == respondent_col else "community name"),
+            problems.append(Problem(source, "空格：每一行都要填" +
+                                    ("答卷人编号" if c == respondent_col else "社区名称"),
                                     row=line[i], column=c))
         out[c] = vals
     key = respondent_col if per_respondent else community_col
     seen: dict[str, int] = {}
     for i, v in out[key].items():
         if v and v in seen:
-            problems.append(Problem(source, f"duplicate {'respondent id' if per_respondent else 'community'} "
-                                    f"(also on line {seen[v]})", row=line[i], column=key, value=v))
+            problems.append(Problem(source, f"{'答卷人编号' if per_respondent else '社区'}重复（第 {seen[v]} 行也是它）",
+                                    row=line[i], column=key, value=v))
         seen.setdefault(v, line[i])
-    rule = (f"must be a whole number from {lo} to {hi}" if per_respondent
-            else f"must be a number from {lo} to {hi}")
+    rule = (f"应为 {lo} 到 {hi} 的整数" if per_respondent
+            else f"应为 {lo} 到 {hi} 之间的数")
     for it in items:
         raw = df[it]
         num = pd.to_numeric(raw.map(lambda v: v.strip() if isinstance(v, str) else v), errors="coerce")
@@ -348,14 +347,14 @@ def validate_responses(df, instrument: Instrument, *, source: str = "responses (
             v, x = raw[i], num[i]
             blank = v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
             if blank:
-                problems.append(Problem(source, f"missing answer; {rule}", row=line[i], column=it))
+                problems.append(Problem(source, f"没有作答；{rule}", row=line[i], column=it))
             elif x != x:
-                problems.append(Problem(source, f"not a number; {rule}", row=line[i], column=it, value=v))
+                problems.append(Problem(source, f"不是数字；{rule}", row=line[i], column=it, value=v))
             elif not lo <= x <= hi:
-                problems.append(Problem(source, f"value outside the scale {lo}–{hi}", row=line[i], column=it,
+                problems.append(Problem(source, f"超出量表的分值范围 {lo}–{hi}", row=line[i], column=it,
                                         value=v))
             elif per_respondent and float(x) != int(x):
-                problems.append(Problem(source, f"not a whole number; {rule}", row=line[i], column=it, value=v))
+                problems.append(Problem(source, f"不是整数；{rule}", row=line[i], column=it, value=v))
         out[it] = num
     if problems:
         raise DataError(problems)
@@ -375,5 +374,5 @@ def check_community(responses, community: str, *, community_col: str = COMMUNITY
     """Return *community* if the responses hold it, else raise ParameterError listing the known ones."""
     known = communities(responses, community_col=community_col)
     if community not in known:
-        raise ParameterError(f"unknown community {community!r}; the data hold {', '.join(known)}")
+        raise ParameterError(f"数据里没有社区“{community}”；数据里的社区：{'、'.join(known)}")
     return community

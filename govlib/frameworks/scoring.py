@@ -135,18 +135,18 @@ def cronbach_alpha(items) -> float:
 
     x = np.asarray(items, dtype=float)
     if x.ndim != 2:
-        raise ValueError(f"alpha needs a 2-D table (respondents × items), got {x.ndim} dimension(s)")
+        raise ValueError(f"计算α系数要用一张二维表（答卷人 × 题目），这里是 {x.ndim} 维")
     n, k = x.shape
     if k < 2:
-        raise ValueError(f"alpha needs at least 2 items, got {k}")
+        raise ValueError(f"计算α系数至少要有 2 道题，这里只有 {k} 道")
     if n < 2:
-        raise ValueError(f"alpha needs at least 2 respondents, got {n}")
+        raise ValueError(f"计算α系数至少要有 2 名答卷人，这里只有 {n} 名")
     if np.isnan(x).any():
-        raise ValueError("alpha cannot be computed with missing answers")
+        raise ValueError("有缺答，无法计算α系数")
     var_items = x.var(axis=0, ddof=1).sum()
     var_total = x.sum(axis=1).var(ddof=1)
     if var_total == 0:
-        raise ValueError("the total score does not vary between respondents; alpha is undefined")
+        raise ValueError("各答卷人的总分都一样，α系数没有定义")
     return float(k / (k - 1) * (1 - var_items / var_total))
 
 
@@ -169,7 +169,7 @@ def alpha_by_dimension(responses, instrument: Instrument, *, community: str | No
     import pandas as pd
 
     if RESPONDENT not in responses.columns:
-        raise ParameterError("alpha needs one row per respondent (the data have no respondent column)")
+        raise ParameterError("计算α系数要每名答卷人一行（这份数据没有答卷人编号 respondent 列）")
     data = responses
     if community is not None:
         check_community(responses, community, community_col=community_col)
@@ -223,10 +223,10 @@ def draw_radar(scores, *, communities=None, ax=None, title: str | None = None,
     rows = list(scores.index) if communities is None else list(communities)
     missing = [c for c in rows if c not in scores.index]
     if missing:
-        raise ParameterError(f"unknown community {missing[0]!r}; the scores hold {', '.join(map(str, scores.index))}")
+        raise ParameterError(f"得分表里没有社区“{missing[0]}”；得分表里的社区：{'、'.join(map(str, scores.index))}")
     labels = list(scores.columns)
     if len(labels) < 3:
-        raise ValueError(f"a radar chart needs at least 3 axes, got {len(labels)}")
+        raise ValueError(f"雷达图至少要有 3 条轴，这里只有 {len(labels)} 条")
     angles = np.linspace(0, 2 * np.pi, len(labels), endpoint=False).tolist()
     if ax is None:
         fig, ax = plt.subplots(figsize=(5.6, 5.2), subplot_kw={"projection": "polar"})

@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govlib.exercises.model import Labelled
+
 __all__ = ["FeedbackItem", "FeedbackPage", "feedback_name", "build_pages", "render_page", "annotate_notebook",
            "write_feedback", "release", "FEEDBACK_TAG"]
 
@@ -35,7 +37,7 @@ FEEDBACK_TAG = "govlib-feedback"
 
 
 @dataclass
-class FeedbackItem:
+class FeedbackItem(Labelled):
     """One exercise on a student's feedback page."""
 
     id: str
@@ -48,6 +50,7 @@ class FeedbackItem:
     hint: str = ""
     comment: str = ""
     klass: str = ""
+    warmup: bool = False
 
 
 @dataclass
@@ -128,7 +131,8 @@ def build_pages(subs, rows, totals, exercises_for, manual=None, variants=None) -
             klass = "ok" if r.correct == 1 else "no" if r.correct == 0 else "na"
             items.append(FeedbackItem(ex.id, ex.number, ex.prompt_zh, r.answer, status,
                                       f"{_fmt(pts)} / {_fmt(float(ex.points))}", msg,
-                                      f"提示：{r.hint}" if r.hint and r.hint not in msg else "", comment, klass))
+                                      f"提示：{r.hint}" if r.hint and r.hint not in msg else "", comment, klass,
+                                      ex.warmup))
         var = variants(s.student) if variants is not None else None
         vrows = [{"name": k, "label": var.labels.get(k, ""), "value": v} for k, v in var.values.items()] \
             if var is not None and var.values else []
@@ -163,7 +167,7 @@ def render_page(page: FeedbackPage, *, title: str) -> str:
 
 
 def _feedback_md(item: FeedbackItem) -> str:
-    lines = [f"**教师反馈 · 练习 {item.number}**：{item.status_zh}，得分 {item.points}。", "", item.message]
+    lines = [f"**教师反馈 · {item.label_zh}**：{item.status_zh}，得分 {item.points}。", "", item.message]
     if item.hint:
         lines += ["", item.hint]
     if item.comment:

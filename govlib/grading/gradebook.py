@@ -35,7 +35,7 @@ def _width(v) -> float:
 
 def header(exercises) -> list[str]:
     """The gradebook's column titles (Chinese)."""
-    ex_cols = [f"练习{e.number}{'（讨论）' if not e.graded else ''}（{_pts(float(e.points))}分）" for e in exercises]
+    ex_cols = [f"{e.label_zh}{'（讨论）' if not e.graded else ''}（{_pts(float(e.points))}分）" for e in exercises]
     return ["学生", "文件", "状态", *ex_cols, "总分", "满分", "得分率（%）", "迟交", "待人工评分"]
 
 
@@ -100,7 +100,7 @@ def write_gradebook_xlsx(path: str | Path, totals, exercises, *, lesson: str, ti
     for c in qs[1]:
         c.font = bold
     for e in exercises:
-        qs.append([e.id, e.number, "讨论题（人工评分）" if not e.graded else "自动评分", float(e.points),
+        qs.append([e.id, e.label_zh, "讨论题（人工评分）" if not e.graded else "自动评分", float(e.points),
                    float(getattr(e, "part_credit", 0.0)) * float(e.points), e.prompt_zh])
     qs.column_dimensions["F"].width = 80
     info = wb.create_sheet("说明")

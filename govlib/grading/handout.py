@@ -123,8 +123,7 @@ def _clamp(specs, values: dict, notes: list[str]) -> dict:
                 notes.append(f"参数 {name} 的值 {value!r} 超出声明范围 {spec.expected()}，按 {c!r} 评分")
                 out[name] = c
                 continue
-        raise ParameterError(f"参数 {name} 的发放值 {value!r} 不符合声明（{spec.expected()}） / "
-                             f"handed-out parameter {name}={value!r}: {problem}")
+        raise ParameterError(f"参数 {name} 的发放值 {value!r} 不符合声明（{spec.expected()}）")
     return out
 
 
@@ -134,8 +133,7 @@ def _resolve(ex_id: str, p: str, expr: str, values: dict) -> Any:
     try:
         return ast.literal_eval(expr)
     except (ValueError, SyntaxError):
-        raise ParameterError(f"无法从发放版确定练习 {ex_id} 的参数 {p}（check 调用中写的是 {expr}） / "
-                             f"cannot map parameter {p} of {ex_id} to a handed-out value") from None
+        raise ParameterError(f"无法从发放版确定练习 {ex_id} 的参数 {p}（check 调用中写的是 {expr}）") from None
 
 
 def _from_build(build: Path, lesson: str, set_name: str):
@@ -145,32 +143,30 @@ def _from_build(build: Path, lesson: str, set_name: str):
     try:
         doc = json.loads(man.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ParameterError(f"无法读取构建清单 {man}（{exc}） / cannot read the build manifest") from None
+        raise ParameterError(f"无法读取构建清单 {man}（{exc}）") from None
     arts = doc.get("artifacts") if isinstance(doc, dict) else None
     hits = [a for a in arts or [] if isinstance(a, dict) and a.get("lesson") == lesson
             and a.get("params") == set_name and a.get("edition") == "student-notebook"]
     if len(hits) != 1:
         sets = sorted({str(a.get("params")) for a in arts or [] if isinstance(a, dict) and a.get("lesson") == lesson})
         raise ParameterError(f"构建清单 {man} 中没有课程 {lesson} 参数集 {set_name} 的学生笔记本"
-                             f"（已有参数集：{'、'.join(sets) or '无'}） / no student notebook for "
-                             f"{lesson}/{set_name} in the manifest")
+                             f"（已有参数集：{'、'.join(sets) or '无'}）")
     entry = hits[0]
     path = (build / str(entry.get("path", ""))).resolve()
     try:
         path.relative_to(build.resolve())
         raw = path.read_bytes()
     except (ValueError, OSError):
-        raise ParameterError(f"无法读取发放的学生笔记本 {path} / cannot read the handed-out notebook") from None
+        raise ParameterError(f"无法读取发放的学生笔记本 {path}") from None
     if hashlib.sha256(raw).hexdigest() != entry.get("sha256"):
-        raise ParameterError(f"发放的学生笔记本 {path} 与构建清单记录的 SHA-256 不符（构建后被改动过） / "
-                             "the handed-out notebook does not match the manifest's hash")
+        raise ParameterError(f"发放的学生笔记本 {path} 与构建清单记录的 SHA-256 不符（构建后被改动过）")
     nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
     meta = nb.metadata.get("govlib", {})
     values = entry.get("values")
     if not isinstance(values, dict):
         values = meta.get("values") if isinstance(meta, dict) else None
     if not isinstance(values, dict):
-        raise ParameterError(f"构建清单和发放的笔记本都没有记录参数值：{path} / no parameter values recorded")
+        raise ParameterError(f"构建清单和发放的笔记本都没有记录参数值：{path}")
     return nb, dict(values), path, f"构建 {build}（清单已核对）参数集 {set_name}"
 
 
@@ -186,10 +182,9 @@ def _from_syllabus(syllabus: Path | None, lesson: str, set_name: str):
         les = syl.lesson(lesson)
     except (DataError, KeyError, ValueError) as exc:
         raise ParameterError(f"课程大纲中找不到课程 {lesson}，无法确定发放的参数（{str(exc)[:200]}）；"
-                             f"可用 --build 指定构建文件夹 / lesson {lesson} not in the syllabus") from None
+                             f"可用 --build 指定构建文件夹") from None
     if set_name not in les.params:
-        raise ParameterError(f"课程 {lesson} 没有参数集 {set_name}（已有：{'、'.join(les.params)}） / "
-                             f"no parameter set {set_name!r}")
+        raise ParameterError(f"课程 {lesson} 没有参数集 {set_name}（已有：{'、'.join(les.params)}）")
     nb_path = syl.notebook_path(les)
     params = read_parameters(nb_path)
     coerced, problems = validate_parameter_set(params, les.params[set_name] or {}, lesson=lesson, set_name=set_name)

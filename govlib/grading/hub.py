@@ -173,12 +173,11 @@ def collect_hub(lesson: str, hub_dir: str | Path, dest: str | Path, *, set_name:
 
     hub = Path(hub_dir)
     if not hub.is_dir():
-        raise ParameterError(f"--hub-dir {hub} 不存在或不是文件夹 / the hub folder does not exist")
+        raise ParameterError(f"--hub-dir {hub} 不存在或不是文件夹")
     dest = Path(dest)
     try:
         dest.resolve().relative_to(hub.resolve())
-        raise ParameterError(f"收取到的文件夹 {dest} 不能在学生的家目录文件夹 {hub} 里：收取从不改动家目录 / "
-                             "the submissions folder may not be inside the hub folder")
+        raise ParameterError(f"收取到的文件夹 {dest} 不能在学生的家目录文件夹 {hub} 里：收取从不改动家目录")
     except ValueError:
         pass
     name = f"{lesson}.ipynb" if set_name == "default" else f"{lesson}--{set_name}.ipynb"

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from govlib.exercises.model import Labelled
+
 __all__ = ["StudentKeyEntry", "student_key", "student_key_text"]
 
 
 @dataclass(frozen=True)
-class StudentKeyEntry:
+class StudentKeyEntry(Labelled):
     """One exercise of a student's key."""
 
     id: str
@@ -25,6 +27,7 @@ class StudentKeyEntry:
     expected_zh: str
     points: float
     rubric_zh: tuple[str, ...] = ()
+    warmup: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ def student_key(lesson: str, student: str, *, set_name: str = "default", syllabu
 
     exercises = catalog(lesson)
     if not exercises:
-        raise ParameterError(f"课程 {lesson} 没有练习 / lesson {lesson} has no exercises")
+        raise ParameterError(f"课程 {lesson} 没有练习")
     handout = load_handout(lesson, exercises, set_name=set_name, syllabus=syllabus)
     var = variant_for(lesson, student, set_name=set_name, key=key, syllabus=syllabus)
     h = handout.for_student(student, var.values) if var.values else handout
@@ -58,7 +61,7 @@ def student_key(lesson: str, student: str, *, set_name: str = "default", syllabu
         params = h.exercise_params.get(ex.id, {})
         entries.append(StudentKeyEntry(ex.id, ex.number, ex.prompt(**params), ex.graded,
                                        format_expected(ex, **params) if ex.graded else "",
-                                       float(ex.points), tuple(ex.rubric_zh)))
+                                       float(ex.points), tuple(ex.rubric_zh), ex.warmup))
     return StudentKey(lesson, student, dict(var.values), dict(var.labels), var.fingerprint, tuple(entries))
 
 
@@ -71,7 +74,7 @@ def student_key_text(lesson: str, student: str, **kw) -> str:
     else:
         lines.append("本课所有学生的数字相同。")
     for e in k.entries:
-        lines.append(f"  练习 {e.number}（{e.points:g} 分）：{e.prompt_zh}")
+        lines.append(f"  {e.label_zh}（{e.points:g} 分）：{e.prompt_zh}")
         if e.graded:
             lines.append(f"    答案：{e.expected_zh}")
         else:

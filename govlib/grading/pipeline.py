@@ -86,11 +86,9 @@ def check_options(timeout: float, jobs: int, extract_timeout: float = EXTRACT_TI
     for name, v in (("--timeout", timeout), ("extract_timeout", extract_timeout)):
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) \
                 or not 0 < v <= MAX_TIMEOUT:
-            raise ParameterError(f"{name} 必须是 0 到 {MAX_TIMEOUT:g} 之间的有限秒数（收到 {v}） / "
-                                 f"{name} must be a finite number of seconds in (0, {MAX_TIMEOUT:g}], got {v}")
+            raise ParameterError(f"{name} 必须是 0 到 {MAX_TIMEOUT:g} 之间的有限秒数（收到 {v}）")
     if isinstance(jobs, bool) or not isinstance(jobs, int) or not 0 <= jobs <= MAX_JOBS:
-        raise ParameterError(f"--jobs 必须是 0 到 {MAX_JOBS} 之间的整数，0 表示每核一个（收到 {jobs}） / "
-                             f"--jobs must be an integer in [0, {MAX_JOBS}], got {jobs}")
+        raise ParameterError(f"--jobs 必须是 0 到 {MAX_JOBS} 之间的整数，0 表示每核一个（收到 {jobs}）")
 
 
 def _check_writable(out_dir: Path) -> None:
@@ -100,8 +98,7 @@ def _check_writable(out_dir: Path) -> None:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise ParameterError(f"无法写入输出文件夹 {out_dir}（{exc.strerror or exc}）：请换一个可写的文件夹（--out） / "
-                             f"cannot write to the output folder {out_dir}") from None
+        raise ParameterError(f"无法写入输出文件夹 {out_dir}（{exc.strerror or exc}）：请换一个可写的文件夹（--out）") from None
 
 
 def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None = None, jobs: int = 0,
@@ -171,21 +168,18 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
 
     sub_dir = Path(submissions)
     if not sub_dir.is_dir():
-        raise ParameterError(f"作业文件夹 {sub_dir} 不存在或不是文件夹 / submissions folder '{sub_dir}' does not "
-                             "exist or is not a folder")
+        raise ParameterError(f"作业文件夹 {sub_dir} 不存在或不是文件夹")
     sub_dir = sub_dir.resolve()  # the folder itself may be a link; its entries never are followed
     check_options(timeout, jobs, extract_timeout)
     exercises = catalog(lesson)
     if not exercises:
         known = sorted({e.lesson for e in catalog()})
-        raise ParameterError(f"--lesson {lesson} 没有练习；有练习的课程：{'、'.join(known) or '无'} / "
-                             f"--lesson '{lesson}' has no exercises; lessons with exercises: {', '.join(known) or 'none'}")
+        raise ParameterError(f"--lesson {lesson} 没有练习；有练习的课程：{'、'.join(known) or '无'}")
     out_dir = Path(out) if out is not None else default_out(sub_dir, lesson)
     if out_dir.exists() and not out_dir.is_dir():
-        raise ParameterError(f"--out {out_dir} 已存在且不是文件夹 / --out '{out_dir}' exists and is not a folder")
+        raise ParameterError(f"--out {out_dir} 已存在且不是文件夹")
     if _inside(out_dir, sub_dir):
-        raise ParameterError(f"--out {out_dir} 不能是作业文件夹本身或在其中：评分从不写入作业文件夹 / "
-                             f"--out may not be or be inside the submissions folder {sub_dir}")
+        raise ParameterError(f"--out {out_dir} 不能是作业文件夹本身或在其中：评分从不写入作业文件夹")
     handout = load_handout(lesson, exercises, set_name=set_name, syllabus=syllabus, build=build)
     runner = Runner(masks=[sub_dir.resolve(), out_dir.resolve(), Path.home().resolve(),
                            *([Path(build).resolve()] if build else [])], sandbox=sandbox,
@@ -240,14 +234,13 @@ def grade_folder(submissions: str | Path, lesson: str, *, out: str | Path | None
         paths["feedback"] = write_feedback(out_dir, pages, title=title or lesson, submissions=sub_dir,
                                            exercises_for=exercises_for)
     except OSError as exc:
-        raise ParameterError(f"无法写入输出文件夹 {out_dir}（{exc.strerror or exc}） / "
-                             f"cannot write the reports to {out_dir}") from None
+        raise ParameterError(f"无法写入输出文件夹 {out_dir}（{exc.strerror or exc}）") from None
     released: list = []
     if release is not None:
         try:
             released, more = release_feedback(paths["feedback"], Path(release), lesson=lesson, pages=pages)
         except OSError as exc:
-            raise ParameterError(f"无法把反馈发回到 {release}（{exc.strerror or exc}） / cannot release the feedback") \
+            raise ParameterError(f"无法把反馈发回到 {release}（{exc.strerror or exc}）") \
                 from None
         notes += more
     return Outcome(lesson, out_dir, subs, rows, stats, notes, paths, interrupted, handout, sandbox,

@@ -178,7 +178,7 @@ def summary_html(*, lesson: str, exercises, subs, rows: list[Row], stats: list[Q
         stats=[{"exercise": st.exercise, "kind_zh": KIND_ZH.get(st.kind, st.kind), "prompt": st.prompt,
                 "correct": st.correct, "graded": st.graded,
                 "rate": f"{st.rate * 100:.0f}%" if st.rate is not None else "—"} for st in stats],
-        graded=[e.id.rsplit("-", 1)[1] for e in graded], students=students, bad=bad, discussion=discussion)
+        graded=[e.label_zh for e in graded], students=students, bad=bad, discussion=discussion)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~>!])")

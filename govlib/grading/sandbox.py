@@ -107,8 +107,7 @@ __all__ = ["SandboxMissing", "LimitsUnavailable", "SandboxLeak", "Limits", "Runn
 INSTALL_HINT = ("评分需要沙箱工具 bubblewrap（bwrap）来隔离每份作业，但本机没有找到或无法运行它。"
                 "请安装：Debian/Ubuntu 运行 `sudo apt-get install bubblewrap`，Fedora 运行 "
                 "`sudo dnf install bubblewrap`。如果确实要在没有沙箱的情况下评分（学生代码将以你的权限运行），"
-                "请显式加上 --unsafe-no-sandbox。 / The grader needs bubblewrap (bwrap) to sandbox each "
-                "submission: `sudo apt-get install bubblewrap`, or pass --unsafe-no-sandbox explicitly.")
+                "请显式加上 --unsafe-no-sandbox。")
 
 HOME = "/home/student"
 WORK = HOME + "/work"
@@ -130,9 +129,7 @@ class SandboxLeak(RuntimeError):
 LIMITS_HINT = ("以 root 身份评分时，进程数和内存上限只能由控制组（cgroup）保证（root 不受 RLIMIT_NPROC 限制，"
                "内存限制也只对单个进程有效），但本机无法为每份作业创建控制组（{why}）。为避免在没有限制的情况下"
                "运行学生代码，评分已停止。请以普通用户身份运行 govlib grade，或让 /sys/fs/cgroup 可写"
-               "（cgroup v2 需启用 pids 与 memory 控制器，或挂载 cgroup v1 的 pids 与 memory 层级）。 / "
-               "Grading as root needs a cgroup for the process and memory caps, and none can be created here "
-               "({why}); run as an ordinary user or make /sys/fs/cgroup writable.")
+               "（cgroup v2 需启用 pids 与 memory 控制器，或挂载 cgroup v1 的 pids 与 memory 层级）。")
 
 
 @dataclass(frozen=True)
@@ -484,7 +481,7 @@ class Runner:
             left += _namespace_members(init[1])
         if left:
             raise SandboxLeak(f"此作业的进程在沙箱结束后仍在运行且无法结束（pid {', '.join(map(str, left[:10]))}），"
-                              "请手动检查并结束它们 / a submission's processes outlived its sandbox")
+                              "请手动检查并结束它们")
         return notes
 
     def _talk(self, proc: subprocess.Popen, rfd: int, cfg: bytes, hard: float) -> bytes | None:

@@ -106,17 +106,15 @@ def course_key(*, required: bool = True) -> bytes | None:
         if p.is_file():
             if inside:
                 raise ParameterError(f"课程密钥文件 {p} 在课程仓库里：密钥不能随课程公开，请放到仓库之外"
-                                     f"（如 {DEFAULT_KEY_FILE}） / the course key file must be outside the repository")
+                                     f"（如 {DEFAULT_KEY_FILE}）")
             text = p.read_text(encoding="utf-8").strip()
     if not text:
         if required:
             raise ParameterError(f"没有设置课程密钥：每名学生的专属数字由它算出。请设置环境变量 {KEY_ENV}，"
-                                 f"或把密钥写入 {DEFAULT_KEY_FILE}（仓库之外，至少 {MIN_KEY_LENGTH} 个字符） / "
-                                 "no course key set")
+                                 f"或把密钥写入 {DEFAULT_KEY_FILE}（仓库之外，至少 {MIN_KEY_LENGTH} 个字符）")
         return None
     if len(text) < MIN_KEY_LENGTH:
-        raise ParameterError(f"{where}中的课程密钥太短（{len(text)} 个字符，至少 {MIN_KEY_LENGTH} 个） / "
-                             "the course key is too short")
+        raise ParameterError(f"{where}中的课程密钥太短（{len(text)} 个字符，至少 {MIN_KEY_LENGTH} 个）")
     return text.encode("utf-8")
 
 
@@ -202,7 +200,7 @@ def _lesson_and_specs(lesson: str, syllabus=None):
         syl = load_syllabus(syllabus, check_notebooks=False)
         les = syl.lesson(lesson)
     except (DataError, KeyError, ValueError) as exc:
-        raise ParameterError(f"课程大纲中找不到课程 {lesson}（{str(exc)[:160]}） / lesson {lesson} not in the syllabus") \
+        raise ParameterError(f"课程大纲中找不到课程 {lesson}（{str(exc)[:160]}）") \
             from None
     return syl, les, read_parameters(syl.notebook_path(les))
 

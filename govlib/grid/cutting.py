@@ -168,7 +168,7 @@ def _plan_edges(h: list[int], low: float, high: float) -> list[int]:
 
 
 
-def cut_grids(units: pd.DataFrame, rule: GridRule, *, name_col: str = "name", table: str = "units") -> CutPlan:
+def cut_grids(units: pd.DataFrame, rule: GridRule, *, name_col: str = "name", table: str = "单位表") -> CutPlan:
     """Divide units in order into grids of the rule's size, splitting units where needed.
 
     Parameters

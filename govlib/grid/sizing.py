@@ -91,27 +91,27 @@ class GridPlan:
 def _check_units(units, column: str, name_col: str, table: str) -> pd.DataFrame:
     """Validate a units table; return a copy with a clean RangeIndex."""
     if not isinstance(units, pd.DataFrame):
-        raise DataError(Problem(table, f"must be a pandas DataFrame, got {type(units).__name__}"))
+        raise DataError(Problem(table, f"应是一张表（pandas DataFrame），现为 {type(units).__name__}"))
     if units.empty:
-        raise DataError(Problem(table, "the table of units is empty; give at least one unit"))
+        raise DataError(Problem(table, "是空的；至少要有一个单位"))
     missing = [c for c in (name_col, column) if c not in units.columns]
     if missing:
-        raise DataError([Problem(table, "missing column", column=c) for c in missing])
+        raise DataError([Problem(table, "缺少这一列", column=c) for c in missing])
     df = units.reset_index(drop=True).copy()
     vals = pd.to_numeric(df[column], errors="coerce")
     problems = []
     for i, (raw, v) in enumerate(zip(df[column], vals)):
         name = df.at[i, name_col]
-        where = f"row {i + 1} ({name})"
+        where = f"第 {i + 1} 行（{name}）"
         if pd.isna(v) or not math.isfinite(v):
-            problems.append(Problem(table, f"{where}: must be a number", column=column, value=raw))
+            problems.append(Problem(table, f"{where}：应为数字", column=column, value=raw))
         elif v < 0:
-            problems.append(Problem(table, f"{where}: must not be negative", column=column, value=raw))
+            problems.append(Problem(table, f"{where}：不能是负数", column=column, value=raw))
         elif v != int(v):
-            problems.append(Problem(table, f"{where}: must be a whole number", column=column, value=raw))
+            problems.append(Problem(table, f"{where}：应为整数", column=column, value=raw))
     if df[name_col].isna().any():
         i = int(np.flatnonzero(df[name_col].isna().to_numpy())[0])
-        problems.append(Problem(table, f"row {i + 1}: unit name is empty", column=name_col))
+        problems.append(Problem(table, f"第 {i + 1} 行：单位名称是空的", column=name_col))
     if problems:
         raise DataError(problems)
     df[column] = vals.astype("int64")
@@ -129,7 +129,7 @@ def _carry_mark(source: pd.DataFrame, *frames: pd.DataFrame) -> None:
 
 
 def size_grids(units: pd.DataFrame, rule: GridRule, *, name_col: str = "name", method: str = "dp",
-               table: str = "units") -> GridPlan:
+               table: str = "单位表") -> GridPlan:
     """Form contiguous unit grids from units in their given order.
 
     Units (villages, villager groups, compounds) keep the order they have in

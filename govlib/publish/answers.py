@@ -53,7 +53,7 @@ def key_html(entries: list, *, heading: str = "答案要点") -> str:
         if e.rubric_zh:
             rubric = "<ul class=\"gv-key-rubric\">" + "".join(f"<li>{text_html(r)}</li>" for r in e.rubric_zh) + "</ul>"
         rows.append(
-            f'<tr id="key-{html.escape(e.id)}"><td class="gv-key-n">练习{e.number}</td>'
+            f'<tr id="key-{html.escape(e.id)}"><td class="gv-key-n">{e.label_zh}</td>'
             f"<td>{html.escape(e.kind_zh)}</td><td>{text_html(e.prompt_zh)}</td>"
             f"<td>{answer}{(_RUBRIC_LABEL + rubric) if rubric else ''}</td></tr>")
     return (f'<section class="gv-answer-key" id="answer-key"><h2>{html.escape(heading)}</h2>'
@@ -62,17 +62,19 @@ def key_html(entries: list, *, heading: str = "答案要点") -> str:
 
 
 def render_answers(entries: list, *, course_title: str, lesson_title: str, set_name: str,
-                   vals: list[tuple[str, str]], footer: str) -> str:
+                   vals: list[tuple[str, str]], footer: str, set_description: str = "") -> str:
     """The one-page ``answers.html`` (self-contained, Simplified Chinese)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from govlib import paths
+    from govlib.syllabus import set_label_zh
 
     env = Environment(loader=FileSystemLoader(str(paths.TEMPLATES)),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     css = (paths.TEMPLATES / "govlib" / "static" / "govlib.css").read_text(encoding="utf-8")
     page = env.get_template("site/answers.html.j2").render(
-        css=css, course_title=course_title, lesson_title=lesson_title, set_name=set_name, vals=vals,
+        css=css, course_title=course_title, lesson_title=lesson_title, vals=vals,
+        set_label=set_label_zh(set_name), set_description=set_description,
         key=key_html(entries, heading="答案要点（本参数集）"), footer=footer, empty=not entries)
     return "\n".join(line.rstrip() for line in page.splitlines()) + "\n"

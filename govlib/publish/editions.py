@@ -274,15 +274,18 @@ def _exporter():
 
 def render_html(nb, *, edition: str, course_title: str, lesson_title: str, set_name: str,
                 values: dict[str, Any], index_href: str, links: list[dict], notebook_dir: Path,
-                footer: str = "", answer_key: str = "") -> str:
+                footer: str = "", answer_key: str = "", set_description: str = "") -> str:
     """Render one edition to a self-contained HTML page (Simplified Chinese).
 
     ``remove-input`` cells show their output only; formulas become MathML
     (:mod:`govlib.publish.maths`); each chart's alternative text is its title
     (else "图表").  Every value shown in the header is HTML-escaped by the
     template; *answer_key* (HTML) is appended to the page, *footer* is text.
+    The header names the parameter set in Chinese (默认版本/变体版本 and its
+    *set_description* from the syllabus), not by its code name *set_name*.
     """
     from govlib.publish.maths import notebook_maths, put_back
+    from govlib.syllabus import set_label_zh
 
     formulas: dict[str, str] = {}
     if edition == "instructor":
@@ -299,6 +302,8 @@ def render_html(nb, *, edition: str, course_title: str, lesson_title: str, set_n
             "course_title": course_title,
             "lesson_title": lesson_title,
             "set_name": set_name,
+            "set_label": set_label_zh(set_name),
+            "set_description": set_description,
             "vals": [(k, python_literal(v)) for k, v in values.items()],
             "index_href": index_href,
             "links": links,

@@ -180,12 +180,12 @@ def _running_cell(nb, name: str) -> tuple[int | None, str]:
             break
         last = cell
     if last is None:
-        return None, "(timeout)"
+        return None, "（超时）"
     cid = str(last.get("id", ""))
     if cid.startswith("src-"):
         n = int(cid[4:]) + 1
-        return n, f"cell {n} of {name}"
-    return None, "the injected parameters cell"
+        return n, f"{name} 的第 {n} 个单元"
+    return None, "注入的参数单元"
 
 
 def run_job(job: Job) -> dict:
@@ -205,9 +205,9 @@ def run_job(job: Job) -> dict:
         nb = jupytext.read(nb_path)
         pcells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
         if len(pcells) != 1 or pcells[0].source.strip() != job.params_source.strip():
-            return _failure(job, t0, cell=None, cell_label="parameters cell", ename="ParameterError",
-                            evalue=f"{nb_path.name}: the parameters cell read by jupytext differs from the one "
-                                   f"validated ({len(pcells)} cell(s) tagged 'parameters')")
+            return _failure(job, t0, cell=None, cell_label="参数单元", ename="ParameterError",
+                            evalue=f"{nb_path.name}：jupytext 读到的参数单元与构建前检查的不同"
+                                   f"（带 `parameters` 标签的单元有 {len(pcells)} 个）")
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                      "language": "python"}
         for i, cell in enumerate(nb.cells):
@@ -231,9 +231,9 @@ def run_job(job: Job) -> dict:
                         cid = str(cell.get("id", ""))
                         if cid.startswith("src-"):
                             cell_no = int(cid[4:]) + 1
-                            label = f"cell {cell_no} of {nb_path.name} (In [{exc.exec_count}])"
+                            label = f"{nb_path.name} 的第 {cell_no} 个单元（In [{exc.exec_count}]）"
                         elif "injected-parameters" in cell.metadata.get("tags", []):
-                            label = f"the injected parameters cell (In [{exc.exec_count}])"
+                            label = f"注入的参数单元（In [{exc.exec_count}]）"
                         break
                 kept = failed_path(job.lesson, job.set_name)
                 fnb = ed.normalise(failed, meta=meta, keep_error_markers=True)
@@ -245,8 +245,7 @@ def run_job(job: Job) -> dict:
             cell_no, label = _running_cell(_engine_last_nb(), nb_path.name)
             where = f"第 {cell_no} 个单元" if cell_no else "某个单元"
             return _failure(job, t0, cell=cell_no, cell_label=label, ename="CellTimeoutError",
-                            evalue=f"{where}运行超过 {job.timeout} 秒，已停止（可用 --cell-timeout 调整上限） / "
-                                   f"a cell ran longer than {job.timeout} s")
+                            evalue=f"{where}运行超过 {job.timeout} 秒，已停止（可用 --cell-timeout 调整上限）")
 
         clean = ed.normalise(executed, meta=meta)
         from govlib.publish.outputs import Context, OfflineError, render_all
@@ -259,7 +258,7 @@ def run_job(job: Job) -> dict:
         try:
             rendered = render_all(ctx)
         except OfflineError as exc:
-            return _failure(job, t0, cell=None, cell_label="(outputs)", ename="OfflineError", evalue=str(exc))
+            return _failure(job, t0, cell=None, cell_label="（输出）", ename="OfflineError", evalue=str(exc))
         names = edition_files(job.lesson, job.set_name)
         files = {names[k]: v for k, v in rendered.items()}
         _write_all(out, files)
@@ -277,7 +276,7 @@ def run_job(job: Job) -> dict:
                 "seconds": round(time.monotonic() - t0, 3), "artifacts": artifacts,
                 "figures": ed.figure_ids(clean), "failure": None}
     except Exception as exc:  # kernel died, timeout, template error ...
-        return _failure(job, t0, cell=None, cell_label="(build)", ename=type(exc).__name__,
+        return _failure(job, t0, cell=None, cell_label="（构建）", ename=type(exc).__name__,
                         evalue=str(exc).strip()[:2000], detail=traceback.format_exc())
 
 
@@ -333,5 +332,5 @@ def worker_main(task_q, result_q, env: dict[str, str], log_path: str | None) -> 
             except OSError:
                 tail = []
             if tail:
-                result["failure"]["detail"] += "\n--- kernel and worker output ---\n" + "\n".join(tail)
+                result["failure"]["detail"] += "\n--- 内核与工作进程的输出 ---\n" + "\n".join(tail)
         result_q.put(("done", job.key, result))

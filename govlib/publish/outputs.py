@@ -151,7 +151,8 @@ class Context:
             nb, edition=edition, course_title=self.course_title, lesson_title=self.lesson_title,
             set_name=self.set_name, values=self.values, index_href="../../../index.html",
             links=links(edition), notebook_dir=self.notebook_dir, footer=footer_text(),
-            answer_key=key_html(self.key) if edition == "instructor" and not baseline_only() else "")
+            answer_key=key_html(self.key) if edition == "instructor" and not baseline_only() else "",
+            set_description=self.description)
 
     def hant(self, page: str) -> str:
         """The Traditional copy of a page: text converted, charts swapped for their Traditional renders."""
@@ -286,7 +287,8 @@ def _answers(ctx: Context) -> bytes:
     from govlib.publish.answers import render_answers
 
     return _utf8(render_answers(ctx.key, course_title=ctx.course_title, lesson_title=ctx.lesson_title,
-                                set_name=ctx.set_name, vals=ctx.vals, footer=footer_text()))
+                                set_name=ctx.set_name, vals=ctx.vals, footer=footer_text(),
+                                set_description=ctx.description))
 
 
 def _slides(ctx: Context) -> bytes:

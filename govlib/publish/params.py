@@ -92,6 +92,9 @@ __all__ = [
 
 #: the types a parameter may have
 TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
+#: each type (and the other Python types a YAML value may have) in Chinese, for messages
+TYPE_ZH: dict[str, str] = {"int": "整数", "float": "数", "str": "文字", "bool": "是非值（True/False）",
+                           "list": "列表", "dict": "映射", "NoneType": "空值"}
 
 _RANGE = re.compile(r"\[\s*([^\[\],]*?)\s*,\s*([^\[\],]*?)\s*\]\s*$")
 _CHOICES = re.compile(r"\{([^{}]*)\}\s*$")
@@ -129,12 +132,16 @@ class ParamSpec:
     line: int = 0
 
     def expected(self) -> str:
-        """Describe the accepted values, e.g. ``int in [1, 100]``."""
-        text = self.type
+        """Describe the accepted values in Chinese, e.g. ``整数，1 到 100``."""
+        text = TYPE_ZH[self.type]
         if self.choices is not None:
-            text += " one of {" + ", ".join(json.dumps(c, ensure_ascii=False) for c in self.choices) + "}"
-        elif self.low is not None or self.high is not None:
-            text += f" in [{_fmt(self.low)}, {_fmt(self.high)}]"
+            text += "，取值之一：" + "、".join(python_literal(c) for c in self.choices)
+        elif self.low is not None and self.high is not None:
+            text += f"，{_fmt(self.low)} 到 {_fmt(self.high)}"
+        elif self.low is not None:
+            text += f"，不小于 {_fmt(self.low)}"
+        elif self.high is not None:
+            text += f"，不大于 {_fmt(self.high)}"
         return text
 
     def check(self, value: Any) -> tuple[Any, str | None]:
@@ -153,17 +160,18 @@ class ParamSpec:
             if ok:
                 value = float(value)
                 if not math.isfinite(value):
-                    return value, "must be a finite number"
+                    return value, "应为有限的数"
         elif self.type == "int":
             ok = isinstance(value, int) and not isinstance(value, bool)
         else:
             ok = isinstance(value, want)
         if not ok:
-            return value, f"expects {self.type}, got {type(value).__name__} {value!r}"
+            kind = type(value).__name__
+            return value, f"应为{TYPE_ZH[self.type]}，收到{TYPE_ZH.get(kind, kind)} {python_literal(value)}"
         if self.choices is not None and value not in self.choices:
-            return value, f"expects {self.expected()}, got {value!r}"
+            return value, f"应为{self.expected()}，收到 {python_literal(value)}"
         if self.low is not None and value < self.low or self.high is not None and value > self.high:
-            return value, f"expects {self.expected()}, got {value!r}"
+            return value, f"应为{self.expected()}，收到 {python_literal(value)}"
         return value, None
 
 
@@ -280,13 +288,13 @@ def extract_parameters_source(path: str | Path) -> str:
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ParameterError(f"{shown}: cannot read the notebook ({exc.strerror})") from None
+        raise ParameterError(f"{shown}：无法读取笔记本（{exc.strerror}）") from None
     found: list[str] = []
     if p.suffix == ".ipynb":
         try:
             nb = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ParameterError(f"{shown}: not a valid .ipynb file ({exc})") from None
+            raise ParameterError(f"{shown}：不是有效的 .ipynb 文件（第 {exc.lineno} 行第 {exc.colno} 列不是有效的 JSON）") from None
         for cell in nb.get("cells", []):
             if cell.get("cell_type") == "code" and "parameters" in (cell.get("metadata", {}).get("tags") or []):
                 src = cell.get("source", "")
@@ -300,11 +308,11 @@ def extract_parameters_source(path: str | Path) -> str:
                 found.append(source)
     if len(found) != 1:
         raise ParameterError(
-            f"{shown}: expected exactly one code cell tagged 'parameters', found {len(found)}")
+            f"{shown}：应有且只有一个带 `parameters` 标签的代码单元（参数单元），找到 {len(found)} 个")
     return found[0]
 
 
-def parse_parameters(source: str, where: str = "<parameters cell>") -> dict[str, ParamSpec]:
+def parse_parameters(source: str, where: str = "参数单元") -> dict[str, ParamSpec]:
     """Parse a parameters cell into :class:`ParamSpec` objects, without executing it.
 
     Parameters
@@ -324,7 +332,7 @@ def parse_parameters(source: str, where: str = "<parameters cell>") -> dict[str,
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise ParameterError(f"{where}: parameters cell line {exc.lineno}: syntax error ({exc.msg})") from None
+        raise ParameterError(f"{where}：参数单元第 {exc.lineno} 行有语法错误（第 {exc.offset} 个字符处）") from None
     comments: dict[int, str] = {}
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
@@ -338,22 +346,22 @@ def parse_parameters(source: str, where: str = "<parameters cell>") -> dict[str,
         if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
                 and node.value is not None):
             raise ParameterError(
-                f"{where}: parameters cell line {line}: expected 'name: type = default  # help', "
-                f"got {ast.get_source_segment(source, node)!r}")
+                f"{where}：参数单元第 {line} 行应写成 `名称: 类型 = 默认值  # 说明`（如 `n: int = 3  # 样本量`），"
+                f"这里是 `{ast.get_source_segment(source, node)}`")
         name = node.target.id
         if not (isinstance(node.annotation, ast.Name) and node.annotation.id in TYPES):
             raise ParameterError(
-                f"{where}: parameters cell line {line}: parameter '{name}' has type "
-                f"{ast.get_source_segment(source, node.annotation)!r}; expected one of int, float, str, bool")
+                f"{where}：参数单元第 {line} 行：参数 {name} 的类型写的是 `{ast.get_source_segment(source, node.annotation)}`，"
+                f"应为 `int`（整数）、`float`（数）、`str`（文字）、`bool`（是非值）之一")
         typ = node.annotation.id
         try:
             default = ast.literal_eval(node.value)
         except ValueError:
             raise ParameterError(
-                f"{where}: parameters cell line {line}: the default of '{name}' must be a literal, got "
-                f"{ast.get_source_segment(source, node.value)!r}") from None
+                f"{where}：参数单元第 {line} 行：参数 {name} 的默认值须直接写出（数字、带引号的文字或 True/False），"
+                f"这里是 `{ast.get_source_segment(source, node.value)}`") from None
         if name in specs:
-            raise ParameterError(f"{where}: parameters cell line {line}: parameter '{name}' declared twice")
+            raise ParameterError(f"{where}：参数单元第 {line} 行：参数 {name} 重复声明")
         help_text = comments.get(node.end_lineno, comments.get(line, ""))
         low = high = None
         choices = None
@@ -361,7 +369,7 @@ def parse_parameters(source: str, where: str = "<parameters cell>") -> dict[str,
         if m:
             if typ not in ("int", "float"):
                 raise ParameterError(
-                    f"{where}: parameters cell line {line}: parameter '{name}' is {typ}; a range applies to int/float")
+                    f"{where}：参数单元第 {line} 行：参数 {name} 是{TYPE_ZH[typ]}，取值范围 [下限, 上限] 只用于整数和数")
             low, high = (_bound(m.group(k), name, where, line) for k in (1, 2))
             help_text = help_text[:m.start()].rstrip()
         else:
@@ -371,21 +379,20 @@ def parse_parameters(source: str, where: str = "<parameters cell>") -> dict[str,
                     choices = tuple(ast.literal_eval("{" + m.group(1) + "}"))
                 except (ValueError, SyntaxError):
                     raise ParameterError(
-                        f"{where}: parameters cell line {line}: cannot read the choices of '{name}': "
-                        f"{m.group(0)!r}") from None
+                        f"{where}：参数单元第 {line} 行：无法读出参数 {name} 的可选值 {m.group(0)}") from None
                 choices = tuple(sorted(choices, key=repr))
                 help_text = help_text[:m.start()].rstrip()
         if not help_text:
             raise ParameterError(
-                f"{where}: parameters cell line {line}: parameter '{name}' needs a help comment "
-                f"('{name}: {typ} = ...  # what it means')")
+                f"{where}：参数单元第 {line} 行：参数 {name} 需要一句说明注释"
+                f"（如 `{name}: {typ} = ...  # 它的含义`）")
         spec = ParamSpec(name, typ, default, help_text, low, high, choices, line)
         value, problem = spec.check(default)
         if problem:
-            raise ParameterError(f"{where}: parameters cell line {line}: default of '{name}' {problem}")
+            raise ParameterError(f"{where}：参数单元第 {line} 行：参数 {name} 的默认值{problem}")
         specs[name] = ParamSpec(name, typ, value, help_text, low, high, choices, line)
     if not specs:
-        raise ParameterError(f"{where}: the parameters cell declares no parameters")
+        raise ParameterError(f"{where}：参数单元没有声明任何参数")
     return specs
 
 
@@ -398,7 +405,7 @@ def _bound(text: str, name: str, where: str, line: int) -> float | None:
     except (ValueError, SyntaxError):
         value = None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ParameterError(f"{where}: parameters cell line {line}: bad range bound {text!r} for '{name}'")
+        raise ParameterError(f"{where}：参数单元第 {line} 行：参数 {name} 的范围界限 {text} 不是数字（开放的一端写 None）")
     return value
 
 
@@ -421,17 +428,17 @@ def validate_parameter_set(params: NotebookParams, values: dict[str, Any], *,
     """
     out: dict[str, Any] = {}
     problems: list[str] = []
-    where = f"lesson '{lesson}', parameter set '{set_name}'"
+    where = f"课程 {lesson} 的参数集 {set_name}"
     nb = display_path(params.path)
     for name, value in (values or {}).items():
         spec = params.specs.get(str(name))
         if spec is None:
-            known = ", ".join(f"{s.name} ({s.type})" for s in params.specs.values())
-            problems.append(f"{where}: unknown parameter '{name}'; {nb} declares: {known}")
+            known = "、".join(f"{s.name}（{TYPE_ZH[s.type]}）" for s in params.specs.values())
+            problems.append(f"{where}：没有参数 {name}；{nb} 声明的参数：{known}")
             continue
         coerced, problem = spec.check(value)
         if problem:
-            problems.append(f"{where}: parameter '{name}' {problem} (declared in {nb}: {spec.help})")
+            problems.append(f"{where}：参数 {name} {problem}（{nb} 中的声明：{spec.help}）")
         else:
             out[name] = coerced
     return out, problems

@@ -58,8 +58,8 @@ def select(syl, lessons: Iterable[str] | None) -> list:
     wanted = list(dict.fromkeys(lessons))
     unknown = [w for w in wanted if w not in all_ids]
     if unknown:
-        raise GovlibError(f"{display_path(syl.path)}: unknown lesson id(s) {', '.join(map(repr, unknown))}; "
-                          f"the syllabus has: {', '.join(all_ids)}")
+        raise GovlibError(f"{display_path(syl.path)}：课程大纲里没有课程编号 {'、'.join(unknown)}；"
+                          f"大纲里的课程编号：{'、'.join(all_ids)}")
     return [les for les in syl.lessons if les.id in wanted]
 
 
@@ -80,7 +80,7 @@ def validate(syl, selected: list) -> list[tuple[Any, str, dict, Any]]:
             if nb_path not in parsed:
                 parsed[nb_path] = read_parameters(nb_path)
         except ParameterError as exc:
-            problems.append(f"lesson '{les.id}': {exc}")
+            problems.append(f"课程 {les.id}：{exc}")
             continue
         nbp = parsed[nb_path]
         for name in les.set_names():
@@ -88,8 +88,8 @@ def validate(syl, selected: list) -> list[tuple[Any, str, dict, Any]]:
             problems += errs
             items.append((les, name, values, nbp))
     if problems:
-        raise ParameterError(f"{display_path(syl.path)}: {len(problems)} problem(s) with parameter sets "
-                             f"(nothing was executed):\n" + "\n".join(f"  - {p}" for p in problems))
+        raise ParameterError(f"{display_path(syl.path)}：参数集有 {len(problems)} 处问题（尚未运行任何笔记本）：\n"
+                             + "\n".join(f"  - {p}" for p in problems))
     return items
 
 
@@ -150,7 +150,7 @@ def safe_path(out: Path, rel: str) -> Path:
     """``out / rel``, refusing anything that would leave the output folder."""
     norm = os.path.normpath(rel)
     if os.path.isabs(norm) or norm == ".." or norm.startswith(".." + os.sep):
-        raise GovlibError(f"refusing to write outside the output folder: {rel}")
+        raise GovlibError(f"拒绝写到输出文件夹之外：{rel}（构建清单里的路径不能离开输出文件夹）")
     return out / norm
 
 
@@ -229,8 +229,8 @@ def lock_out(out: Path):
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
-        raise GovlibError(f"{display_path(out)}: 另一个构建正在写入这个文件夹，为免重复工作和互相覆盖，本次构建已停止；"
-                          "请等它结束后再运行，或换一个 --out 文件夹。\n(another build is writing to this folder)") from None
+        raise GovlibError(f"{display_path(out)}：另一个构建正在写入这个文件夹，为免重复工作和互相覆盖，本次构建已停止；"
+                          "请等它结束后再运行，或换一个 --out 文件夹。") from None
     return fd
 
 
@@ -243,13 +243,12 @@ def ensure_out(out: Path) -> None:
         *out* is a file, or a non-empty folder without the marker or a govlib manifest.
     """
     if out.exists() and not out.is_dir():
-        raise GovlibError(f"{display_path(out)}: 不是文件夹，无法写入课程（not a folder）")
+        raise GovlibError(f"{display_path(out)}：不是文件夹，无法写入课程")
     if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()) \
             and not _is_govlib_manifest(out / "manifest.json"):
         raise GovlibError(
-            f"{display_path(out)}: 该文件夹不是空的，也不是 govlib 构建的课程文件夹，为免覆盖其中文件，已停止。"
-            f"请换一个空文件夹。\n(the folder is not empty and is not a govlib build: nothing was written; "
-            f"choose an empty folder or a previous build's folder)")
+            f"{display_path(out)}：该文件夹不是空的，也不是 govlib 构建的课程文件夹，为免覆盖其中文件，已停止。"
+            "什么也没有写入。请换一个空文件夹，或以前构建过的课程文件夹。")
     out.mkdir(parents=True, exist_ok=True)
     marker = out / MARKER
     if not marker.is_file():

@@ -105,8 +105,8 @@ def run_pool(jobs: list[Job], n: int, progress, on_result: Callable[[dict], None
                         j = by_key[key]
                         on_result({"key": key, "lesson": j.lesson, "params": j.set_name, "status": "failed",
                                    "seconds": 0.0, "artifacts": [], "figures": [],
-                                   "failure": {"cell": None, "cell_label": "(worker)", "ename": "WorkerDied",
-                                               "evalue": f"the worker process exited with code {code}",
+                                   "failure": {"cell": None, "cell_label": "（工作进程）", "ename": "WorkerDied",
+                                               "evalue": f"运行这一课的工作进程意外退出（退出码 {code}）",
                                                "detail": "", "notebook": None}})
                 if pending and not alive:
                     keep_logs = True
@@ -114,9 +114,9 @@ def run_pool(jobs: list[Job], n: int, progress, on_result: Callable[[dict], None
                         j = by_key[key]
                         on_result({"key": key, "lesson": j.lesson, "params": j.set_name, "status": "failed",
                                    "seconds": 0.0, "artifacts": [], "figures": [],
-                                   "failure": {"cell": None, "cell_label": "(worker)", "ename": "WorkerDied",
-                                               "evalue": "no worker process left to run it; see "
-                                                         + ", ".join(logs), "detail": "", "notebook": None}})
+                                   "failure": {"cell": None, "cell_label": "（工作进程）", "ename": "WorkerDied",
+                                               "evalue": "已没有工作进程可以运行它；原因见日志 "
+                                                         + "、".join(logs), "detail": "", "notebook": None}})
                     pending.clear()
                 continue
             kind, key = msg[0], msg[1]

@@ -9,6 +9,10 @@ __all__ = ["PlainProgress", "RichProgress", "make_progress"]
 
 
 
+#: a job's state in Chinese (the build log and the live table)
+STATE_ZH = {"queued": "排队", "running": "运行中", "executed": "完成", "cached": "沿用缓存", "failed": "失败"}
+
+
 class PlainProgress:
     """Plain progress lines, for --quiet and for output that is not a terminal."""
 
@@ -27,26 +31,27 @@ class PlainProgress:
 
     def cached(self, key: str) -> None:
         if not self.quiet:
-            self._print(f"[cached ] {key}")
+            self._print(f"[沿用缓存] {key}")
 
     def start(self, key: str) -> None:
         if not self.quiet:
-            self._print(f"[start  ] {key}")
+            self._print(f"[开始运行] {key}")
 
     def done(self, key: str, status: str, seconds: float, note: str = "") -> None:
         self.n += 1
-        self._print(f"[{self.n}/{self.total}] {key} {status} in {seconds:.1f}s" + (f": {note}" if note else ""))
+        self._print(f"[{self.n}/{self.total}] {key} {STATE_ZH.get(status, status)}，用时 {seconds:.1f} 秒"
+                    + (f"：{note}" if note else ""))
 
     def index(self, written: bool) -> None:
         if not self.quiet:
-            self._print("[index  ] " + ("written" if written else "unchanged"))
+            self._print("[课程首页] " + ("已写入" if written else "没有变化"))
 
 
 class RichProgress:
     """A live table (rich): each lesson x set with its state and time."""
 
-    LABELS = {"queued": "[dim]排队 queued", "running": "[yellow]运行 running", "executed": "[green]完成 done",
-              "cached": "[cyan]缓存 cached", "failed": "[bold red]失败 FAILED"}
+    LABELS = {"queued": "[dim]", "running": "[yellow]", "executed": "[green]", "cached": "[cyan]", "failed": "[bold red]"}
+    LABELS = {k: style + STATE_ZH[k] for k, style in LABELS.items()}
 
     def __init__(self, keys: list[str], console):
         self.console = console
@@ -59,15 +64,15 @@ class RichProgress:
     def _table(self):
         from rich.table import Table
 
-        t = Table(title="govlib build", expand=False)
-        t.add_column("lesson / params")
-        t.add_column("state")
-        t.add_column("time", justify="right")
+        t = Table(title="govlib 构建", expand=False)
+        t.add_column("课程/参数集")
+        t.add_column("状态")
+        t.add_column("用时", justify="right")
         now = time.monotonic()
         for k, st in self.state.items():
             secs = self.seconds.get(k, now - self.started[k] if k in self.started else None)
             t.add_row(k, self.LABELS[st] + (f" [dim]{self.notes[k]}" if k in self.notes else ""),
-                      "" if secs is None else f"{secs:.1f}s")
+                      "" if secs is None else f"{secs:.1f} 秒")
         return t
 
     def __enter__(self):

@@ -81,9 +81,9 @@ class Failure:
     notebook: str | None = None
 
     def __str__(self) -> str:
-        text = f"lesson '{self.lesson}', parameter set '{self.params}', {self.cell_label}: {self.ename}: {self.evalue}"
+        text = f"课程 {self.lesson} 的参数集 {self.params}，{self.cell_label}：{self.ename}：{self.evalue}"
         if self.notebook:
-            text += f"\n    executed notebook kept at {self.notebook}"
+            text += f"\n    出错的笔记本保存在 {self.notebook}"
         return text
 
 
@@ -104,8 +104,8 @@ class BuildReport:
         return not self.failures
 
     def summary(self) -> str:
-        text = (f"{len(self.executed)} executed, {len(self.cached)} cached, {len(self.failures)} failed "
-                f"in {self.seconds:.1f}s -> {display_path(self.out)}")
+        text = (f"运行 {len(self.executed)} 个，沿用缓存 {len(self.cached)} 个，失败 {len(self.failures)} 个，"
+                f"用时 {self.seconds:.1f} 秒 → {display_path(self.out)}")
         return text
 
 
@@ -189,7 +189,7 @@ def run_build(syllabus: str | Path = paths.SYLLABUS, out: str | Path = paths.BUI
     if cell_timeout is not None and int(cell_timeout) < 1:
         from govlib.errors import ParameterError
 
-        raise ParameterError(f"--cell-timeout 须为正整数秒数（得到 {cell_timeout}） / must be a positive number of seconds")
+        raise ParameterError(f"--cell-timeout 须为正整数秒数（得到 {cell_timeout}）")
     plan_mod.ensure_out(out)
     lock = plan_mod.lock_out(out)  # one build per folder: a second one is refused before it touches anything
     try:
@@ -252,8 +252,8 @@ def _locked_build(syl, out: Path, selected, items, *, lessons, jobs, force, quie
         from rich.markup import escape
 
         for f in report.failures:
-            console.print(f"[bold red]FAILED[/] {escape(str(f))}")
-        console.print(("[green]build ok[/]: " if report.ok else "[bold red]build failed[/]: ")
+            console.print(f"[bold red]失败[/] {escape(str(f))}")
+        console.print(("[green]构建完成[/]：" if report.ok else "[bold red]构建失败[/]：")
                       + escape(report.summary()))
     return report
 

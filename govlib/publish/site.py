@@ -59,6 +59,7 @@ def render_index(syllabus, entries: list[dict], figures: dict[str, list[str]], *
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from govlib.publish.outputs import OUTPUTS, footer_text
+    from govlib.syllabus import set_label_zh
 
     cite = cite or default_cite
     by_key: dict[tuple, dict[str, dict]] = {}
@@ -67,11 +68,12 @@ def render_index(syllabus, entries: list[dict], figures: dict[str, list[str]], *
     lessons = []
     for n, les in enumerate(syllabus.lessons, 1):
         sets = []
-        for name in les.set_names():
+        for i, name in enumerate(les.set_names()):
             eds = by_key.get((les.id, name), {})
             failed = any(e.get("status") == "failed" for e in eds.values())
             sets.append({
                 "name": name,
+                "label": set_label_zh(name) + ("" if i == 0 else "一二三四五六七八九十"[(i - 1) % 10]),
                 "description": les.description(name),
                 "vals": [(k, python_literal(v)) for k, v in les.params[name].items()],
                 "links": {ed: e["path"] for ed, e in eds.items() if ed != "failed-notebook"},

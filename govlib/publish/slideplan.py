@@ -62,6 +62,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from govlib.errors import GovlibError
+from govlib.yamlfile import pydantic_zh
 
 __all__ = ["PlanSlide", "SlidePlan", "TableExcerpt", "load_plan", "plan_path", "PlanError", "PLACEHOLDER"]
 
@@ -194,7 +195,7 @@ def load_plan(notebook: str | Path, *, lesson: str | None = None) -> SlidePlan |
             loc = err["loc"]
             where = f"第 {loc[1] + 1} 页" if len(loc) > 1 and loc[0] == "slides" and isinstance(loc[1], int) else ""
             field = ".".join(str(x) for x in loc[2:]) if where else ".".join(str(x) for x in loc)
-            lines.append(f"{where} {field}：{err['msg']}".strip())
+            lines.append(f"{where} {field}：{pydantic_zh(err)}".strip())
         raise PlanError(f"幻灯片计划 {path.name} 有误：\n" + "\n".join(lines)) from None
     if lesson is not None and plan.lesson != lesson:
         raise PlanError(f"幻灯片计划 {path.name} 写的是课程 {plan.lesson}，但它旁边的笔记本属于 {lesson}")

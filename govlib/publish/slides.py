@@ -440,7 +440,7 @@ def _steps(entry) -> list[str]:
 
 
 def _exercise_slide(entry, clock: _Clock, minutes: float | None) -> Slide:
-    s = Slide(f"练习{entry.number}", kind="exercise", exercise=entry.id)
+    s = Slide(entry.label_zh, kind="exercise", exercise=entry.id)
     s.blocks.append(Block("question", items=[projector_prompt(entry.prompt_zh)] + _choices(entry)))
     s.notes.append(f"参考答案（本版参数）：{entry.expected_zh}。")
     steps = _steps(entry)
@@ -454,7 +454,7 @@ def _exercise_slide(entry, clock: _Clock, minutes: float | None) -> Slide:
 
 
 def _discussion_slide(entry, clock: _Clock, minutes: float | None) -> Slide:
-    s = Slide(f"讨论（练习{entry.number}）", kind="discussion", exercise=entry.id)
+    s = Slide(f"讨论（{entry.label_zh}）", kind="discussion", exercise=entry.id)
     s.blocks.append(Block("question", items=[projector_prompt(entry.prompt_zh)]))
     s.notes.append("分组讨论后请两三组汇报。评分要点：" + "；".join(entry.rubric_zh) + "。")
     timing = clock.note(minutes)

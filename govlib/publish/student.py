@@ -48,16 +48,16 @@ def student_notebook_for(lesson_id: str, set_name: str = "default", *, syllabus:
     syl = load_syllabus(syllabus or paths.SYLLABUS)
     ids = [les.id for les in syl.lessons]
     if lesson_id not in ids:
-        raise GovlibError(f"没有编号为 {lesson_id!r} 的课（unknown lesson）；可选：{'、'.join(ids)}")
+        raise GovlibError(f"没有编号为“{lesson_id}”的课；可选：{'、'.join(ids)}")
     les = syl.lesson(lesson_id)
     if set_name not in les.params:
-        raise GovlibError(f"第 {lesson_id} 课没有参数集 {set_name!r}（unknown parameter set）；"
+        raise GovlibError(f"课程 {lesson_id} 没有参数集“{set_name}”；"
                           f"可选：{'、'.join(les.set_names())}")
     nb_path = syl.notebook_path(les)
     nbp = read_parameters(nb_path)
     values, errs = validate_parameter_set(nbp, les.params[set_name], lesson=les.id, set_name=set_name)
     if errs:
-        raise ParameterError("; ".join(errs))
+        raise ParameterError("；".join(errs))
     nb = jupytext.read(nb_path)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     clean = editions.normalise(nb, meta={"lesson": les.id, "params": set_name, "values": values})

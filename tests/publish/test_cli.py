@@ -43,7 +43,7 @@ def test_unknown_lesson_exits_non_zero(course):
     result = CliRunner().invoke(_app(), ["build", "--syllabus", str(course.syllabus), "--out",
                                          str(course.out), "--lesson", "nope"])
     assert result.exit_code == 2
-    assert "unknown lesson id" in result.output and "'nope'" in result.output
+    assert "课程大纲里没有课程编号 nope" in result.output and "alpha" in result.output
 
 
 def test_bad_parameter_set_exits_non_zero(course):
@@ -52,7 +52,7 @@ def test_bad_parameter_set_exits_non_zero(course):
     course.write_syllabus(data)
     result = CliRunner().invoke(_app(), ["build", "--syllabus", str(course.syllabus), "--out", str(course.out)])
     assert result.exit_code == 2
-    assert "lesson 'beta', parameter set 'default': parameter 'seed' expects int" in result.output
+    assert "课程 beta 的参数集 default：参数 seed 应为整数，收到文字 \"x\"" in result.output
     assert not (course.out / "lessons").exists()
 
 
@@ -63,9 +63,10 @@ def test_failure_exits_1_with_plain_lines(course):
     result = CliRunner().invoke(_app(), ["build", "--syllabus", str(course.syllabus), "--out", str(course.out),
                                          "-j", "1"])
     assert result.exit_code == 1, result.output
-    assert "[start  ] broken/default" in result.output  # not a terminal: plain lines
-    assert "[1/1] broken/default failed" in result.output
-    assert "FAILED lesson 'broken', parameter set 'default', cell 4 of broken.md" in result.output
+    assert "[开始运行] broken/default" in result.output  # not a terminal: plain lines
+    assert "[1/1] broken/default 失败" in result.output
+    assert "失败 课程 broken 的参数集 default，broken.md 的第 4 个单元" in result.output
+    assert "构建失败：运行 0 个" in result.output
     assert "ZeroDivisionError" in result.output
 
 

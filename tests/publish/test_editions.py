@@ -114,3 +114,33 @@ def test_to_traditional_keeps_the_anchor_of_a_retargeted_link():
     page = '<a class="gv-cite" data-gv-link="index" href="../../../references.html#ref-xiamen">厦门一文</a>'
     out = ed.to_traditional(page)
     assert 'href="../../../references.zh-Hant.html#ref-xiamen"' in out and "廈門" in out
+
+
+def test_page_header_names_the_set_in_chinese_not_by_its_code():
+    """The header says 默认版本/变体版本 and the syllabus' description; the code name ``brief`` is not shown."""
+    from pathlib import Path
+
+    from govlib.publish.answers import render_answers
+
+    nb = new_notebook(cells=[new_markdown_cell("正文")])
+    kw = dict(edition="student", course_title="课程", lesson_title="导论", values={"show_register": False},
+              index_href="index.html", links=[], notebook_dir=Path("."))
+    page = ed.render_html(nb, set_name="brief", set_description="登记表默认收起。", **kw)
+    header = page.split('<span class="gv-params">', 1)[1].split("</span>", 1)[0]
+    assert header.startswith("变体版本：登记表默认收起。") and "brief" not in header
+    assert "<code>show_register = False</code>" in header
+    assert "默认版本" in ed.render_html(nb, set_name="default", **kw).split('class="gv-params">', 1)[1][:20]
+    answers = render_answers([], course_title="课程", lesson_title="导论", set_name="brief", vals=[], footer="",
+                             set_description="登记表默认收起。")
+    assert "变体版本：登记表默认收起。" in answers and "brief" not in answers
+
+
+def test_index_names_sets_in_chinese_and_gives_the_command_to_type():
+    from govlib.publish.site import render_index
+    from govlib.syllabus import load_syllabus
+
+    page = render_index(load_syllabus(check_notebooks=False), [], {})
+    intro = page.split('id="lesson-intro"', 1)[1].split("</section>", 1)[0]
+    assert "<th>默认版本</th><th>变体版本一</th><th>变体版本二</th>" in intro and "参数集 <code>" not in intro
+    assert "学生领取这一版的命令" in intro
+    assert "<code>govlib student intro</code>" in intro and "<code>govlib student intro --set brief</code>" in intro

@@ -21,11 +21,12 @@ def test_failing_lesson_is_reported_and_others_build(built_copy):
     [f] = report.failures
     assert (f.lesson, f.params, f.ename) == ("broken", "default", "ZeroDivisionError")
     assert f.cell == 4  # markdown, parameters, print, 1 / divisor
-    assert "cell 4 of broken.md" in f.cell_label
+    assert "broken.md 的第 4 个单元" in f.cell_label
     assert "division by zero" in f.evalue
     assert f.notebook == "_failed/broken/default.ipynb"
     printed = report.text
-    assert "FAILED" in printed and "lesson 'broken', parameter set 'default', cell 4" in printed
+    assert "失败" in printed and "课程 broken 的参数集 default，broken.md 的第 4 个单元" in printed
+    assert "出错的笔记本保存在 _failed/broken/default.ipynb" in printed
     assert "ZeroDivisionError" in printed and "_failed/broken/default.ipynb" in printed
     kept = nbformat.read(built_copy.out / f.notebook, as_version=4)
     assert any(o.get("output_type") == "error" for c in kept.cells for o in c.get("outputs", []))
@@ -78,14 +79,14 @@ def test_parameter_errors_stop_before_any_kernel(built_copy, monkeypatch):
         built_copy.build(force=True)
     msg = str(info.value)
     assert "course/course.yml" in msg or "course.yml" in msg
-    assert "nothing was executed" in msg
-    assert "lesson 'alpha', parameter set 'big': parameter 'n' expects int, got str 'forty'" in msg
-    assert "lesson 'alpha', parameter set 'big': unknown parameter 'sample'" in msg
-    assert "lesson 'beta', parameter set 'default': parameter 'seed' expects int in [0, None], got -1" in msg
+    assert "参数集有 3 处问题（尚未运行任何笔记本）" in msg
+    assert "课程 alpha 的参数集 big：参数 n 应为整数，收到文字 \"forty\"" in msg
+    assert "课程 alpha 的参数集 big：没有参数 sample" in msg
+    assert "课程 beta 的参数集 default：参数 seed 应为整数，不小于 0，收到 -1" in msg
 
 
 def test_unknown_lesson_id(built_copy):
-    with pytest.raises(GovlibError, match="unknown lesson id.*'gamma'.*alpha, beta"):
+    with pytest.raises(GovlibError, match="课程大纲里没有课程编号 gamma；大纲里的课程编号：alpha、beta"):
         built_copy.build(lessons=["gamma"])
 
 
@@ -171,7 +172,7 @@ def test_a_cell_over_the_cell_timeout_is_named(course):
     [f] = report.failures
     # slow.md: title (markdown) 1, parameters 2, the sleeping cell 3
     assert (f.lesson, f.params, f.ename, f.cell) == ("slow", "default", "CellTimeoutError", 3)
-    assert "cell 3 of slow.md" in f.cell_label
+    assert "slow.md 的第 3 个单元" in f.cell_label
     assert "第 3 个单元运行超过 3 秒" in f.evalue and "--cell-timeout" in f.evalue
     assert report.seconds < 60
 

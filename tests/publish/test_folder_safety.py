@@ -26,7 +26,8 @@ def test_foreign_non_empty_folder_is_refused_and_untouched(tmp_path):
     before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
     with pytest.raises(GovlibError) as info:
         ensure_out(out)
-    assert "不是 govlib 构建" in str(info.value) and "not a govlib build" in str(info.value)
+    assert "mine" in str(info.value) and "不是 govlib 构建" in str(info.value) and "什么也没有写入" in str(info.value)
+    assert not any("a" <= ch <= "z" for ch in str(info.value).split("mine", 1)[1].replace("govlib", ""))
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
     assert (out / "index.html").read_text(encoding="utf-8") == "my own page"
 
@@ -69,7 +70,7 @@ def test_cli_refuses_a_foreign_folder(tmp_path):
     (out / "index.html").write_text("mine", encoding="utf-8")
     res = CliRunner().invoke(app, ["build", "--out", str(out), "--lesson", "intro"])
     assert res.exit_code == 2
-    assert "not a govlib build" in res.output
+    assert "docs" in res.output and "不是 govlib 构建" in res.output
     assert (out / "index.html").read_text(encoding="utf-8") == "mine"
     assert not (out / MARKER).exists()
 

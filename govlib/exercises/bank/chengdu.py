@@ -116,7 +116,7 @@ discussion(
 
 
 # a warm-up on what the lesson shows first (图2), so feedback comes within the first ten code cells
-@exercise("chengdu-7", lesson=LESSON, variable="ans_cd7", kind="recompute", answer="int",
+@exercise("chengdu-7", warmup=True, lesson=LESSON, variable="ans_cd7", kind="recompute", answer="int",
           prompt_zh="按图2，报道的上、中、下三篇一共展开了多少个条目（上篇的方面、中篇的体系与下篇的方面合计）？",
           hint_zh="把图2中三根柱子的数值相加；三个数都是条目个数，可以直接相加。", tol=0, unit="个",
           uses=("cd-part1-aspects", "cd-part2-systems", "cd-part3-aspects"))

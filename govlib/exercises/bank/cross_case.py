@@ -114,7 +114,7 @@ discussion(
 
 # a warm-up on what the lesson shows first (the dimensions and the level rules), so feedback comes
 # within the first ten code cells
-@exercise("cross-case-6", lesson=LESSON, variable="ans_cc6", kind="recompute", answer="int",
+@exercise("cross-case-6", warmup=True, lesson=LESSON, variable="ans_cc6", kind="recompute", answer="int",
           prompt_zh="编码矩阵的每一格，是一篇文章在一个维度上的编码等级。按上面列出的文章和维度，矩阵一共有多少格？",
           hint_zh="文章篇数 × 维度个数：篇数看第一张表，维度个数看列出各维度含义的那张表。", tol=0, unit="格")
 def _cc6():

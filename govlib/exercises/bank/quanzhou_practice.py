@@ -169,7 +169,7 @@ discussion(
 
 
 # a warm-up on what the lesson shows first (石狮市), so feedback comes within the first ten code cells
-@exercise("quanzhou-practice-8", lesson=LESSON, variable="ans_qp8", kind="recompute", answer="int",
+@exercise("quanzhou-practice-8", warmup=True, lesson=LESSON, variable="ans_qp8", kind="recompute", answer="int",
           prompt_zh="石狮市为“两长一员”一共选聘了多少人（党员街巷长、党员楼长与红色网格员合计）？",
           hint_zh="把上文石狮市三类人员的选聘人数相加。", tol=0, unit="名",
           uses=("qz-shishi-lane-heads", "qz-shishi-building-heads", "qz-shishi-grid-workers"))
