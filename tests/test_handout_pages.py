@@ -44,7 +44,7 @@ def test_instructor_solutions_show_the_check_on_the_worked_answer(course, syllab
     for lesson, where in _sets(syllabus):
         page = (course / "lessons" / where / "instructor.html").read_text(encoding="utf-8")
         for ex in catalog(lesson.id):
-            if ex.graded and f"【正确】 练习{ex.number}：本格算得" not in page.replace("<strong>", "").replace("</strong>", ""):
+            if ex.graded and f"【正确】 {ex.label_zh}：本格算得" not in page.replace("<strong>", "").replace("</strong>", ""):
                 missing.append(f"{where}: {ex.id}")
     assert missing == []
 
