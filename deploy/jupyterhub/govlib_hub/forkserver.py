@@ -38,6 +38,8 @@ import sys
 import threading
 from dataclasses import asdict, dataclass, field
 
+from . import limits
+
 # what a course server imports before its first page (jupyter_server, JupyterLab and its server
 # extensions); a module missing from an installation is skipped
 PRELOAD = (
@@ -116,8 +118,8 @@ def launch(path: str, request: Launch, *, timeout: float = 60.0, stdout: int = 1
     return int(reply["pid"])
 
 
-def _read_line(s: socket.socket) -> bytes:
-    buf = b""
+def _read_line(s: socket.socket, buf: bytes = b"") -> bytes:
+    """Read from *s* until a newline, EOF or MAX_REQUEST bytes, after what already arrived (*buf*)."""
     while not buf.endswith(b"\n") and len(buf) < MAX_REQUEST:
         chunk = s.recv(65536)
         if not chunk:
@@ -198,22 +200,10 @@ def _child(conn: socket.socket) -> None:
         os.setsid()
         conn.settimeout(30)
         first, fds, _, _ = socket.recv_fds(conn, MAX_REQUEST, 2)
-        buf = first
-        while not buf.endswith(b"\n") and len(buf) < MAX_REQUEST:
-            chunk = conn.recv(65536)
-            if not chunk:
-                break
-            buf += chunk
-        req = Launch(**json.loads(buf))
+        req = Launch(**json.loads(_read_line(conn, first)))
         if req.uid <= 0 or req.gid <= 0:
             _fail(conn, "refusing to run a server as root")
-        pid = str(os.getpid()).encode()
-        for procs in req.cgroup_procs:
-            fd = os.open(procs, os.O_WRONLY)
-            try:
-                os.write(fd, pid)
-            finally:
-                os.close(fd)
+        limits.join(req.cgroup_procs)
         resource.setrlimit(resource.RLIMIT_NPROC, (req.nproc, req.nproc))
         os.setgroups([])
         os.setgid(req.gid)

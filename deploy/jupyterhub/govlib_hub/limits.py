@@ -50,6 +50,18 @@ def _write(path: Path, value: str) -> None:
     path.write_text(value)
 
 
+def join(procs_files) -> None:
+    """Write the calling process's pid into each ``cgroup.procs`` file (no allocation-heavy calls:
+    safe between fork and exec, and in the fork server's child)."""
+    pid = str(os.getpid()).encode()
+    for f in procs_files:
+        fd = os.open(f, os.O_WRONLY)
+        try:
+            os.write(fd, pid)
+        finally:
+            os.close(fd)
+
+
 @dataclass
 class StudentGroup:
     """The cgroup directories (one per v1 controller, or one v2 directory) of one student."""
@@ -63,13 +75,7 @@ class StudentGroup:
 
     def join(self) -> None:
         """Put the calling process into the group (safe to call between fork and exec)."""
-        pid = str(os.getpid()).encode()
-        for f in self.procs_files:
-            fd = os.open(f, os.O_WRONLY)
-            try:
-                os.write(fd, pid)
-            finally:
-                os.close(fd)
+        join(self.procs_files)
 
     def pids(self) -> set[int]:
         out: set[int] = set()
